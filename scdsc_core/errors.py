@@ -1,0 +1,25 @@
+"""Exception and warning types shared by every layer of SCDSC."""
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+
+class ScdscError(Exception):
+    """A user mistake or an unusable input: the message is meant for the user.
+
+    The message names the parameter or file, the rule that was broken and the
+    value seen, e.g. ``"n_clusters must be >= 2, got 1"``. Callers show it as
+    one line (CLI) or as a ``QgsProcessingException`` (QGIS), never with a
+    traceback.
+    """
+
+
+class ScdscCancelled(Exception):
+    """The caller asked to stop (``cancelled()`` returned True).
+
+    Not a subclass of :class:`ScdscError`: a cancel is not a failure of the
+    input, and callers usually report it differently.
+    """
+
+
+class ScdscWarning(UserWarning):
+    """Something was adjusted and the user should know (e.g. a FINCH level
+    was missing and a finer one was used)."""
