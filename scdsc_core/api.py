@@ -2,8 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
+import os
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+
+import numpy as np
+
+from .errors import ScdscError
+
+log = logging.getLogger("scdsc_core.api")
 
 PathLike = Union[str, "os.PathLike[str]"]
 BandSpec = Union[None, str, Sequence[int]]
@@ -70,20 +81,21 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
     mask : path, optional
         Polygon vector (any OGR source, reprojected) or raster (non-zero = keep) restricting the clustered pixels.
     reference : path, optional
-        Reference label raster (0 = unlabelled); the result is evaluated against it.
+        Reference label raster (0 = unlabelled) on the same grid; the result is evaluated against it. In
+        ``paper`` mode without ``mask``, only its labelled pixels are clustered (the paper's protocol).
     confidence, proba, model_out, report : path, optional
         Also write the max soft assignment, the K soft assignments, the trained model, an HTML report.
-    mode : {"fast", "paper"}
-    seed : int
-    device : {"auto", "cpu", "cuda"}
+    mode : {"fast", "paper"}, default "fast"
+    seed : int, default 0
+    device : {"auto", "cpu", "cuda"}, default "auto"
     params : dict, optional
-        Further :class:`SCDSC` hyperparameters (``epochs``, ``learning_rate``, ``alpha``, ``beta``, ``window``,
-        ``sample_size``, ``pretrain_epochs``, ...).
-    zero_is_nodata : bool
+        Further :class:`~scdsc_core.model.SCDSC` hyperparameters (``epochs``, ``learning_rate``, ``alpha``,
+        ``beta``, ``window``, ``sample_size``, ``pretrain_epochs``, ...).
+    zero_is_nodata : bool, default False
         Treat all-zero spectra as nodata.
     progress, cancelled, callback : callable, optional
         ``progress(fraction, message)``, ``cancelled() -> bool`` (checked at least every second),
-        ``callback(record)`` per recorded training step.
+        ``callback(record)`` once per recorded training step.
 
     Returns
     -------
@@ -95,15 +107,26 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
         Bad input or parameters; nothing is written.
     ScdscCancelled
         ``cancelled()`` returned True; nothing is written.
+
+    Examples
+    --------
+    >>> from scdsc_core import cluster_raster
+    >>> result = cluster_raster("scene.tif", "labels.tif", 6, seed=1)   # doctest: +SKIP
+    >>> result.cluster_sizes                                            # doctest: +SKIP
     """
-    raise NotImplementedError("being implemented")
+    return _fit_and_write(input, output, n_clusters, bands=bands, mask=mask, reference=reference,
+                          confidence=confidence, proba=proba, model_out=model_out, report=report, mode=mode,
+                          seed=seed, device=device, params=params, zero_is_nodata=zero_is_nodata,
+                          progress=progress, cancelled=cancelled, callback=callback)
 
 
 def fit_raster(input: PathLike, model_out: PathLike, n_clusters: int, *, output: Optional[PathLike] = None,
                **kwargs) -> ClusterResult:
-    """Train SCDSC on a raster and save the model (optionally also the labels); same keywords as
-    :func:`cluster_raster`."""
-    raise NotImplementedError("being implemented")
+    """Train SCDSC on a raster and save the model; optionally also write the labels.
+
+    Takes the same keywords as :func:`cluster_raster`; ``output`` is optional here.
+    """
+    return _fit_and_write(input, output, n_clusters, model_out=model_out, **kwargs)
 
 
 def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: BandSpec = None,
@@ -111,11 +134,287 @@ def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: Ba
                 confidence: Optional[PathLike] = None, proba: Optional[PathLike] = None,
                 device: str = "auto", zero_is_nodata: bool = False,
                 progress=None, cancelled=None) -> ClusterResult:
-    """Label a raster with a saved model. ``bands`` defaults to the band selection recorded in the model."""
-    raise NotImplementedError("being implemented")
+    """Label a raster with a saved model, blockwise.
+
+    ``bands`` defaults to the band selection recorded in the model when the raster has as many bands as the
+    training raster had, else to every band; the selected band count must equal the model's.
+    """
+    from .modelfile import load_model
+    from .progress import as_progress
+
+    p = as_progress(progress, cancelled)
+    inputs = [model, input, mask, reference]
+    targets = _check_outputs(inputs, output=output, confidence=confidence, proba=proba)
+    estimator = load_model(model)
+    estimator.device = device
+    source = _open_for_model(input, bands, estimator, zero_is_nodata)
+    cluster_mask = _load_mask(mask, source)
+    ref = _read_reference(reference, source)
+    p(0.02, "Labelling pixels")
+    labels, conf, soft = _infer(estimator, source, cluster_mask, p.slice(0.02, 0.9),
+                                need_proba=bool(confidence or proba))
+    result = ClusterResult(n_clusters=estimator.n_clusters, info={"mode": "apply", "model": str(model)})
+    _finish(result, estimator, source, labels, conf, soft, ref, targets, p.slice(0.9, 1.0))
+    return result
 
 
 def evaluate_rasters(labels: PathLike, reference: PathLike):
-    """Compare a label raster (0 = nodata) with a reference raster (0 = unlabelled): returns an Evaluation
-    (``oa``, ``nmi``, ``kappa``, ``per_class_accuracy``, ``confusion``, ``mapping``, ``as_dict()``)."""
-    raise NotImplementedError("being implemented")
+    """Compare a label raster (0 = nodata) with a reference raster (0 = unlabelled).
+
+    Returns
+    -------
+    Evaluation
+        ``oa``, ``nmi``, ``kappa``, ``per_class_accuracy``, ``confusion``, ``mapping``, ``as_dict()``,
+        ``summary()``.
+    """
+    from .metrics import evaluate_labels
+    from .raster import read_label_raster
+
+    pred, _, _ = read_label_raster(labels)
+    ref, _, names = read_label_raster(reference)
+    if pred.shape != ref.shape:
+        raise ScdscError(f"labels {labels} are {pred.shape[1]}x{pred.shape[0]} pixels but reference {reference} "
+                         f"is {ref.shape[1]}x{ref.shape[0]}: they must cover the same grid")
+    pred = np.where(pred > 0, pred, -1)
+    return evaluate_labels(pred, ref, class_names=_class_names_without_zero(names))
+
+
+def run_demo(out: PathLike = "out/demo", *, seed: int = 0, mode: str = "fast", progress=None,
+             cancelled=None) -> ClusterResult:
+    """Write the bundled synthetic scene into ``out`` and cluster it (K = its number of classes).
+
+    Writes ``scene/image.tif`` + ``scene/labels.tif``, then ``labels.tif`` (+ ``.qml``), ``confidence.tif``,
+    ``model.npz`` and ``report.html``; the result is evaluated against the scene's reference.
+    """
+    from .progress import as_progress
+    from .synthetic import write_scene
+
+    p = as_progress(progress, cancelled)
+    out = os.fspath(out)
+    os.makedirs(os.path.join(out, "scene"), exist_ok=True)
+    p(0.0, "Writing the synthetic scene")
+    image, reference = write_scene(os.path.join(out, "scene"), seed=seed)
+    from .raster import read_label_raster
+    n_classes = int(read_label_raster(reference)[0].max())
+    return cluster_raster(image, os.path.join(out, "labels.tif"), n_classes, reference=reference,
+                          confidence=os.path.join(out, "confidence.tif"), model_out=os.path.join(out, "model.npz"),
+                          report=os.path.join(out, "report.html"), mode=mode, seed=seed,
+                          progress=p.slice(0.03, 1.0))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Private helpers: they assume validated arguments.
+
+def _fit_and_write(input, output, n_clusters, *, bands=None, mask=None, reference=None, confidence=None,
+                   proba=None, model_out=None, report=None, mode="fast", seed=0, device="auto", params=None,
+                   zero_is_nodata=False, progress=None, cancelled=None, callback=None) -> ClusterResult:
+    from .progress import as_progress
+    from .raster import open_raster
+
+    p = as_progress(progress, cancelled)
+    started = time.perf_counter()
+    targets = _check_outputs([input, mask, reference], output=output, confidence=confidence, proba=proba,
+                             model=model_out, report=report)
+    p(0.0, "Reading the raster")
+    source = open_raster(input, bands, zero_is_nodata=zero_is_nodata)
+    cluster_mask = _load_mask(mask, source)
+    ref = _read_reference(reference, source)
+    protocol = "all valid pixels" if mask is None else "valid pixels inside the mask"
+    if mode == "paper" and ref is not None and mask is None:
+        # The paper clusters only the labelled pixels (§2.1); its scores hold only under that protocol (§5).
+        cluster_mask = ref > 0
+        protocol = "labelled pixels of the reference (paper protocol)"
+    estimator = _make_estimator(n_clusters, mode=mode, seed=seed, device=device, params=params)
+    read_seconds = time.perf_counter() - started
+    estimator.fit(source, mask=cluster_mask, progress=p.slice(0.01, 0.85), callback=callback)
+    estimator.fit_info_.setdefault("band_indices", list(getattr(source, "band_indices", []) or []))
+    estimator.fit_info_.setdefault("source_band_count", int(getattr(source, "source_band_count", 0) or 0))
+    labels = estimator.labels_
+    conf = soft = None
+    if confidence or proba:
+        p(0.85, "Computing soft assignments")
+        labels, conf, soft = _infer(estimator, source, cluster_mask, p.slice(0.85, 0.93), need_proba=True)
+    result = ClusterResult(n_clusters=int(n_clusters), history=list(estimator.history_),
+                           info=_run_info(estimator, mode, seed, protocol, read_seconds))
+    _finish(result, estimator, source, labels, conf, soft, ref, targets, p.slice(0.93, 1.0))
+    return result
+
+
+def _check_outputs(inputs, **outputs) -> Dict[str, str]:
+    """Check every requested output before any work: writable, not an input, no two alike."""
+    from .raster import check_output_path
+
+    targets = {name: os.fspath(path) for name, path in outputs.items() if path}
+    input_paths = [os.fspath(path) for path in inputs if path]
+    seen: Dict[str, str] = {}
+    for name, path in targets.items():
+        check_output_path(path, inputs=input_paths)
+        key = os.path.normcase(os.path.abspath(path))
+        if key in seen:
+            raise ScdscError(f"the {name} and {seen[key]} outputs are the same file ({path}): give each its own path")
+        seen[key] = name
+    return targets
+
+
+def _load_mask(mask, source):
+    if mask is None:
+        return None
+    from .mask import load_mask
+    return load_mask(os.fspath(mask), source)
+
+
+def _read_reference(reference, source):
+    if reference is None:
+        return None
+    from .raster import read_label_raster
+    ref, _, _ = read_label_raster(os.fspath(reference))
+    if tuple(ref.shape) != tuple(source.shape):
+        raise ScdscError(f"reference {reference} is {ref.shape[1]}x{ref.shape[0]} pixels but the input is "
+                         f"{source.shape[1]}x{source.shape[0]}: the reference must cover the input's grid")
+    if not np.any(ref > 0):
+        raise ScdscError(f"reference {reference} has no labelled pixel (every value is 0 = unlabelled)")
+    return ref
+
+
+def _make_estimator(n_clusters, *, mode, seed, device, params):
+    import inspect
+
+    from .model import SCDSC
+
+    params = dict(params or {})
+    known = set(inspect.signature(SCDSC.__init__).parameters) - {"self", "n_clusters"}
+    reserved = {"mode", "random_state", "device"}
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise ScdscError(f"unknown SCDSC parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    clashing = sorted(set(params) & reserved)
+    if clashing:
+        raise ScdscError(f"set {', '.join(clashing)} through the function's own arguments, not params")
+    return SCDSC(n_clusters, mode=mode, random_state=seed, device=device, **params)
+
+
+def _open_for_model(input, bands, estimator, zero_is_nodata):
+    from .raster import open_raster
+
+    if bands is None:
+        recorded = estimator.fit_info_.get("band_indices") or None
+        total = estimator.fit_info_.get("source_band_count") or 0
+        probe = open_raster(input, None, zero_is_nodata=zero_is_nodata)
+        if recorded and getattr(probe, "source_band_count", None) == total:
+            bands = recorded
+        else:
+            source = probe
+            bands = None
+    source = open_raster(input, bands, zero_is_nodata=zero_is_nodata) if bands is not None else source
+    if source.n_bands != estimator.n_features_in_:
+        raise ScdscError(f"the model was trained on {estimator.n_features_in_} bands but {input} gives "
+                         f"{source.n_bands} selected bands: choose the same bands as in training")
+    return source
+
+
+def _infer(estimator, source, cluster_mask, progress, *, need_proba):
+    """Labels, confidence and soft assignments of every clustered pixel (blockwise inside the estimator)."""
+    if not need_proba:
+        return estimator.predict(source, mask=cluster_mask, progress=progress), None, None
+    soft = estimator.predict_proba(source, mask=cluster_mask, progress=progress)
+    clustered = ~np.isnan(soft[..., 0])
+    labels = np.full(soft.shape[:2], -1, dtype=np.int32)
+    labels[clustered] = np.argmax(soft[clustered], axis=1)
+    conf = np.full(soft.shape[:2], np.nan, dtype=np.float32)
+    conf[clustered] = soft[clustered].max(axis=1)
+    return labels, conf, soft
+
+
+def _run_info(estimator, mode, seed, protocol, read_seconds) -> Dict[str, Any]:
+    info = dict(getattr(estimator, "fit_info_", {}) or {})
+    timings = dict(info.get("timings", {}))
+    timings["read"] = round(read_seconds, 3)
+    info.update({
+        "mode": mode, "seed": seed, "protocol": protocol, "timings": timings,
+        "n_mini_clusters": getattr(estimator, "n_mini_clusters_", None),
+        "finch_sizes": list(getattr(estimator, "finch_sizes_", []) or []),
+        "selected_epoch": getattr(estimator, "selected_epoch_", None),
+        "selected_ratio": getattr(estimator, "selected_ratio_", None),
+    })
+    return info
+
+
+def _finish(result, estimator, source, labels, conf, soft, ref, targets, progress) -> None:
+    """Evaluate, then write every requested output under temporary names; rename all only when all succeeded."""
+    from .metrics import evaluate_labels
+    from .raster import atomic_output, write_float_raster, write_labels
+    from .style import cluster_names
+
+    k = int(estimator.n_clusters)
+    clustered = labels >= 0
+    result.cluster_sizes = np.bincount(labels[clustered], minlength=k).astype(int).tolist()
+    result.class_names = cluster_names(k)
+    result.info["n_clustered_output"] = int(clustered.sum())
+    if ref is not None:
+        result.evaluation = evaluate_labels(labels, ref)
+    metadata = _label_metadata(estimator, result)
+    started = time.perf_counter()
+    with contextlib.ExitStack() as staged:
+        def stage(name):
+            return staged.enter_context(atomic_output(targets[name]))
+
+        if "output" in targets:
+            progress(0.1, "Writing the label raster")
+            write_labels(stage("output"), labels, source, k, class_names=result.class_names, metadata=metadata)
+            result.output = targets["output"]
+        if "confidence" in targets:
+            progress(0.4, "Writing the confidence raster")
+            write_float_raster(stage("confidence"), np.nan_to_num(conf, nan=-1.0), source, nodata=-1.0,
+                               band_names=["confidence"], style="gray")
+            result.confidence = targets["confidence"]
+        if "proba" in targets:
+            progress(0.5, "Writing the soft assignments")
+            write_float_raster(stage("proba"), np.nan_to_num(soft, nan=-1.0), source, nodata=-1.0,
+                               band_names=[f"cluster {j + 1}" for j in range(k)])
+            result.proba = targets["proba"]
+        if "model" in targets:
+            progress(0.7, "Saving the model")
+            estimator.save(stage("model"))
+            result.model = targets["model"]
+        if "report" in targets:
+            progress(0.8, "Writing the report")
+            _write_report(stage("report"), estimator, result)
+            result.report = targets["report"]
+        progress.check()  # last chance to cancel: nothing has been renamed into place yet
+    result.info.setdefault("timings", {})["write"] = round(time.perf_counter() - started, 3)
+    progress(1.0, "Done")
+    log.info("wrote %s", ", ".join(targets.values()) or "nothing")
+
+
+def _label_metadata(estimator, result) -> Dict[str, str]:
+    from . import __version__
+    info = result.info
+    items = {
+        "SCDSC_VERSION": __version__, "SCDSC_MODE": str(info.get("mode")), "SCDSC_SEED": str(info.get("seed")),
+        "SCDSC_N_CLUSTERS": str(estimator.n_clusters),
+        "SCDSC_N_MINI_CLUSTERS": str(info.get("n_mini_clusters")),
+        "SCDSC_SELECTED_EPOCH": str(info.get("selected_epoch")),
+        "SCDSC_SELECTED_RATIO": str(info.get("selected_ratio")),
+    }
+    try:
+        items["SCDSC_PARAMS"] = json.dumps(estimator.get_params(), default=str, sort_keys=True)
+    except AttributeError:
+        pass
+    return items
+
+
+def _write_report(path, estimator, result) -> None:
+    from .report import write_report
+    try:
+        params = estimator.get_params()
+    except AttributeError:
+        params = {}
+    evaluation = result.evaluation.as_dict() if result.evaluation is not None else None
+    write_report(path, title="SCDSC clustering report", params=params, info=result.info, history=result.history,
+                 cluster_sizes=result.cluster_sizes, class_names=result.class_names, evaluation=evaluation)
+
+
+def _class_names_without_zero(names):
+    if not names:
+        return None
+    return list(names[1:]) if len(names) > 1 else None

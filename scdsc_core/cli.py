@@ -1,0 +1,232 @@
+"""Command-line front door: ``python -m scdsc_core {cluster,fit,apply,evaluate,demo}`` (console script ``scdsc``)."""
+# SPDX-License-Identifier: GPL-2.0-or-later
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from typing import List, Optional
+
+from . import __version__
+from .errors import ScdscCancelled, ScdscError
+
+log = logging.getLogger("scdsc_core.cli")
+
+EXIT_OK, EXIT_USER_ERROR, EXIT_CANCELLED = 0, 2, 130
+
+# CLI option -> SCDSC hyperparameter; None values are left to the mode's defaults.
+_TUNING_OPTIONS = {
+    "epochs": "epochs", "pretrain_epochs": "pretrain_epochs", "learning_rate": "learning_rate",
+    "sample_size": "sample_size", "alpha": "alpha", "beta": "beta", "window": "window",
+    "batch_size": "batch_size", "finch_level": "finch_level", "threads": "n_threads",
+}
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr; falls back to a log line every 10 % when stderr is not a terminal."""
+
+    def __init__(self, stream=None, width: int = 30):
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._last_decile = -1
+        self._last_draw = 0.0
+        self.start = time.monotonic()
+
+    def __call__(self, fraction: float, message: str) -> None:
+        elapsed = time.monotonic() - self.start
+        if self.tty:
+            now = time.monotonic()
+            if now - self._last_draw < 0.1 and fraction < 1.0:
+                return
+            self._last_draw = now
+            filled = int(self.width * fraction)
+            bar = "#" * filled + "-" * (self.width - filled)
+            self.stream.write(f"\r[{bar}] {100 * fraction:5.1f}% {elapsed:6.0f}s  {message[:60]:<60}")
+            self.stream.flush()
+        else:
+            decile = int(fraction * 10)
+            if decile != self._last_decile:
+                self._last_decile = decile
+                self.stream.write(f"{100 * fraction:5.1f}% {elapsed:6.0f}s  {message}\n")
+                self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _add_common_outputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--mask", metavar="PATH",
+                        help="polygon vector (any OGR source; reprojected and rasterized onto the raster grid) or "
+                             "raster (non-zero = keep) restricting which pixels are clustered")
+    parser.add_argument("--bands", metavar="LIST",
+                        help="1-based band subset such as '1-50,60' (default: every band not flagged bbl=0)")
+    parser.add_argument("--reference", metavar="PATH",
+                        help="reference label raster (0 = unlabelled, classes 1..K): print OA, NMI and kappa")
+    parser.add_argument("--confidence", metavar="PATH",
+                        help="also write the confidence raster (max soft assignment, 0..1)")
+    parser.add_argument("--proba", metavar="PATH", help="also write the K soft assignments as a K-band raster")
+    parser.add_argument("--zero-is-nodata", action="store_true",
+                        help="treat all-zero spectra as nodata (for scenes whose background is 0)")
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                        help="torch device; 'cuda' fails if no GPU is available, 'auto' falls back to the CPU "
+                             "(default: %(default)s)")
+
+
+def _add_training_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-k", "--clusters", type=int, required=True, metavar="K",
+                        help="number of clusters K (2 <= K, far below the number of clustered pixels)")
+    parser.add_argument("--mode", choices=["fast", "paper"], default="fast",
+                        help="'fast' (default): mini-batches with refreshed targets, early stopping, training on a "
+                             "sample, clusters every valid pixel. 'paper': the authors' full-batch pipeline; with "
+                             "--reference and no --mask it clusters the labelled pixels only, as in the paper")
+    parser.add_argument("--preset", choices=["paviau", "trento", "houston"],
+                        help="the paper's hyperparameters for one of its scenes (learning rate, beta, window, "
+                             "pretraining epochs)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed; same seed and machine = same labels "
+                                                            "(default: %(default)s)")
+    parser.add_argument("--model-out", metavar="PATH", help="also save the trained model (a .npz data file)")
+    parser.add_argument("--report", metavar="PATH", help="also write an HTML report with the training curves")
+    tuning = parser.add_argument_group("tuning (default: the mode's own values)")
+    tuning.add_argument("--epochs", type=int, help="clustering epochs (paper: 400 full-batch steps; fast: the "
+                                                  "maximum number of passes over the sample)")
+    tuning.add_argument("--pretrain-epochs", type=int, help="autoencoder pretraining epochs")
+    tuning.add_argument("--learning-rate", type=float, help="Adam learning rate of the clustering stage")
+    tuning.add_argument("--sample-size", type=int, help="fast mode: pixels used for training (all are labelled)")
+    tuning.add_argument("--batch-size", type=int, help="fast mode: mini-batch size")
+    tuning.add_argument("--alpha", type=float, help="weight of the mini-cluster (non-local) KL term")
+    tuning.add_argument("--beta", type=float, help="weight of the spatial-smoothing (local) KL term")
+    tuning.add_argument("--window", type=int, help="smoothing window w (odd)")
+    tuning.add_argument("--finch-level", type=int, help="FINCH partition used for mini-clusters (default 1)")
+    tuning.add_argument("--threads", type=int, help="torch threads (default: torch's own choice)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m scdsc_core",
+        description="SCDSC: unsupervised clustering of hyperspectral and multispectral rasters "
+                    "(Li et al., Scalable Context-Preserving Model-Aware Deep Clustering for Hyperspectral Images).",
+        epilog="Exit codes: 0 success, 2 bad input or parameters (one-line message), 130 cancelled.")
+    parser.add_argument("--version", action="version", version=f"scdsc_core {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings only")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("cluster", help="train on a raster and write its label raster",
+                       description="Cluster a raster and write a styled label GeoTIFF (1..K, 0 = nodata).")
+    p.add_argument("input", help="input raster (any GDAL format, at least 8 bands)")
+    p.add_argument("output", help="output label GeoTIFF; a .qml style is written beside it")
+    _add_training_options(p)
+    _add_common_outputs(p)
+
+    p = sub.add_parser("fit", help="train on a raster and save the model",
+                       description="Train SCDSC on a raster and save the model (optionally the labels too).")
+    p.add_argument("input", help="input raster")
+    p.add_argument("model", help="model file to write (.npz data, no code)")
+    p.add_argument("--output", metavar="PATH", help="also write the label raster")
+    _add_training_options(p)
+    _add_common_outputs(p)
+
+    p = sub.add_parser("apply", help="label a raster with a saved model",
+                       description="Label a raster with a trained model; the raster must have the model's bands.")
+    p.add_argument("model", help="model file written by 'fit' or 'cluster --model-out'")
+    p.add_argument("input", help="input raster")
+    p.add_argument("output", help="output label GeoTIFF")
+    _add_common_outputs(p)
+
+    p = sub.add_parser("evaluate", help="compare a label raster with a reference map",
+                       description="Print OA (Hungarian matching), NMI, Cohen's kappa and per-class accuracy.")
+    p.add_argument("labels", help="label raster (0 = nodata)")
+    p.add_argument("reference", help="reference raster (0 = unlabelled, classes 1..K)")
+    p.add_argument("--json", action="store_true", help="print the full evaluation as JSON")
+
+    p = sub.add_parser("demo", help="generate the bundled synthetic scene and cluster it",
+                       description="Write the synthetic demo scene (6 land-cover classes, 120 bands, EPSG:32633), "
+                                   "cluster it with K=6 and print OA against its reference.")
+    p.add_argument("--out", default="out/demo", help="output folder (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    p.add_argument("--mode", choices=["fast", "paper"], default="fast", help="SCDSC mode (default: %(default)s)")
+    return parser
+
+
+def _tuning_params(args: argparse.Namespace) -> dict:
+    from .model import PRESETS
+    params = dict(PRESETS[args.preset]) if getattr(args, "preset", None) else {}
+    for option, name in _TUNING_OPTIONS.items():
+        value = getattr(args, option, None)
+        if value is not None:
+            params[name] = value
+    return params
+
+
+def _print_result(result, stream=sys.stdout) -> None:
+    for label, path in (("labels", result.output), ("confidence", result.confidence), ("proba", result.proba),
+                        ("model", result.model), ("report", result.report)):
+        if path:
+            print(f"{label:<11} {os.path.abspath(path)}", file=stream)
+    if result.cluster_sizes:
+        sizes = ", ".join(f"{i + 1}: {n}" for i, n in enumerate(result.cluster_sizes))
+        print(f"clusters    {sizes}", file=stream)
+    if result.evaluation is not None:
+        print(result.evaluation.summary(), file=stream)
+
+
+def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar]) -> int:
+    from . import api
+    progress = bar if bar is not None else None
+    common = dict(bands=args.bands if hasattr(args, "bands") else None)
+    if args.command == "evaluate":
+        evaluation = api.evaluate_rasters(args.labels, args.reference)
+        if args.json:
+            print(json.dumps(evaluation.as_dict(), indent=2))
+        else:
+            print(evaluation.summary())
+        return EXIT_OK
+    if args.command == "demo":
+        result = api.run_demo(args.out, seed=args.seed, mode=args.mode, progress=progress)
+        if bar is not None:
+            bar.close()
+        _print_result(result)
+        return EXIT_OK
+    io = dict(mask=args.mask, reference=args.reference, confidence=args.confidence, proba=args.proba,
+              device=args.device, zero_is_nodata=args.zero_is_nodata, progress=progress, **common)
+    if args.command == "apply":
+        result = api.apply_model(args.model, args.input, args.output, **io)
+    else:
+        training = dict(mode=args.mode, seed=args.seed, params=_tuning_params(args), report=args.report)
+        if args.command == "cluster":
+            result = api.cluster_raster(args.input, args.output, args.clusters, model_out=args.model_out,
+                                        **training, **io)
+        else:  # fit
+            result = api.fit_raster(args.input, args.model, args.clusters, output=args.output, **training, **io)
+    if bar is not None:
+        bar.close()
+    _print_result(result)
+    return EXIT_OK
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the CLI; returns the exit code (0 success, 2 user error, 130 cancelled)."""
+    args = build_parser().parse_args(argv)
+    level = logging.WARNING if args.quiet else (logging.INFO if args.verbose == 1 else
+                                                logging.DEBUG if args.verbose > 1 else logging.WARNING)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.captureWarnings(True)
+    bar = None if args.quiet or args.command == "evaluate" else ProgressBar()
+    try:
+        return _run_command(args, bar)
+    except ScdscError as exc:
+        if bar is not None and bar.tty:
+            bar.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except (ScdscCancelled, KeyboardInterrupt):
+        if bar is not None and bar.tty:
+            bar.close()
+        print("cancelled: no output was written", file=sys.stderr)
+        return EXIT_CANCELLED
