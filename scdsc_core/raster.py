@@ -2,19 +2,155 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
-from typing import Iterator, List, Optional, Sequence, Tuple
+import os
+import re
+import tempfile
+import warnings
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from osgeo import gdal, gdal_array
 
-from .errors import ScdscError
+from . import style as _style
+from .errors import ScdscError, ScdscWarning
+from .progress import as_progress
+
+gdal.UseExceptions()
 
 log = logging.getLogger("scdsc_core.raster")
 
+#: Default memory budget of one block read (bytes).
+DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024
 
-def _block_row_count(width: int, n_bands: int, max_pixels: int) -> int:
-    """Rows per block so that a block holds at most ``max_pixels`` pixels (at least one row)."""
-    return max(1, int(max_pixels) // max(1, int(width)))
+# A block costs its float32 copy plus the native read buffer (at most 8 bytes a value for float64/int64 input).
+_BYTES_PER_VALUE = 12
+
+# GDAL keeps these beside a GeoTIFF; they must travel with the file they describe (and never outlive it).
+_SIDECAR_SUFFIXES = (".aux.xml", ".ovr", ".msk")
+
+_BAND_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
+
+BandSpec = Union[None, str, Sequence[int]]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Blocks and band selection
+# --------------------------------------------------------------------------------------------------------------
+
+def block_rows(width: int, n_bands: int, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> int:
+    """Number of image rows per block so that reading a block stays within a memory budget.
+
+    Parameters
+    ----------
+    width : int
+        Raster width in pixels.
+    n_bands : int
+        Bands read per pixel.
+    budget_bytes : int, default 256 MB
+        Memory a block may use (its float32 values plus the native read buffer).
+
+    Returns
+    -------
+    rows : int
+        At least 1.
+
+    Examples
+    --------
+    >>> block_rows(1000, 200, budget_bytes=12 * 1000 * 200 * 10)
+    10
+    """
+    per_row = max(1, int(width)) * max(1, int(n_bands)) * _BYTES_PER_VALUE
+    return max(1, int(budget_bytes) // per_row)
+
+
+def _rows_per_block(width: int, n_bands: int, max_pixels: Optional[int], budget_bytes: int) -> int:
+    """Rows per block: the budget's, further limited by ``max_pixels`` when given."""
+    rows = block_rows(width, n_bands, budget_bytes)
+    if max_pixels is not None:
+        rows = min(rows, max(1, int(max_pixels) // max(1, int(width))))
+    return rows
+
+
+def parse_bands(spec: Union[str, Sequence[int]], band_count: int) -> List[int]:
+    """Parse a 1-based band selection.
+
+    Parameters
+    ----------
+    spec : str or sequence of int
+        ``"1-50,60"`` style text (comma-separated numbers and ascending ranges, spaces allowed), or the band
+        numbers themselves.
+    band_count : int
+        Bands in the raster; every selected number must be in ``1..band_count``.
+
+    Returns
+    -------
+    bands : list of int
+        The selected 1-based band numbers, in the given order.
+
+    Raises
+    ------
+    ScdscError
+        Malformed text, a descending range, 0 or a negative number, a number above ``band_count``, a band
+        selected twice, or an empty selection. All problems are reported at once, with the spec.
+
+    Examples
+    --------
+    >>> parse_bands("1-3, 7", 10)
+    [1, 2, 3, 7]
+    """
+    shown = repr(spec) if isinstance(spec, str) else repr(list(spec) if not isinstance(spec, list) else spec)
+    problems: List[str] = []
+    numbers: List[int] = []
+    if isinstance(spec, str):
+        for part in spec.split(","):
+            match = _BAND_RANGE.match(part)
+            if match is None:
+                problems.append(f"cannot read {part.strip()!r} (use 1-based numbers and ranges such as '1-50,60')")
+                continue
+            first = int(match.group(1))
+            last = int(match.group(2)) if match.group(2) is not None else first
+            if last < first:
+                problems.append(f"range {part.strip()!r} is descending (write '{last}-{first}')")
+                continue
+            numbers.extend(range(first, last + 1))
+    else:
+        for value in spec:
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+                problems.append(f"{value!r} is not a whole band number")
+                continue
+            numbers.append(int(value))
+    if not problems and not numbers:
+        problems.append("no band is selected")
+    below = sorted({n for n in numbers if n < 1})
+    if below:
+        problems.append(f"band numbers are 1-based, got {', '.join(map(str, below))}")
+    above = sorted({n for n in numbers if n > band_count})
+    if above:
+        problems.append(f"band {', '.join(map(str, above))} out of range: the raster has {band_count} bands")
+    seen, twice = set(), []
+    for n in numbers:
+        if n in seen and n not in twice:
+            twice.append(n)
+        seen.add(n)
+    if twice:
+        problems.append(f"band {', '.join(map(str, twice))} selected more than once")
+    if problems:
+        raise ScdscError(f"bands {shown}: " + "; ".join(problems))
+    return numbers
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Sources
+# --------------------------------------------------------------------------------------------------------------
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A read-only view, so that callers cannot corrupt a cached array in place."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 class ArraySource:
@@ -35,10 +171,13 @@ class ArraySource:
         ``(H, W)``.
     n_bands : int
     band_names : list of str
+    band_indices : list of int
+        ``1..B``.
     geotransform : None
         In-memory arrays carry no georeferencing.
     crs_wkt : str
         Always ``""``.
+    nodata : list of None
 
     Examples
     --------
@@ -52,7 +191,7 @@ class ArraySource:
         array = np.asarray(array)
         if array.ndim != 3:
             raise ScdscError(f"image array must have shape (H, W, B), got an array with shape {array.shape}")
-        if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
+        if np.iscomplexobj(array) or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
             raise ScdscError(f"image array must be real-valued numeric, got dtype {array.dtype}")
         self._array = np.asarray(array, dtype=np.float32)
         height, width, n_bands = self._array.shape
@@ -77,32 +216,365 @@ class ArraySource:
     @property
     def array(self) -> np.ndarray:
         """The wrapped float32 ``(H, W, B)`` array (read-only view)."""
-        view = self._array.view()
-        view.flags.writeable = False
-        return view
+        return _read_only(self._array)
 
     def valid_mask(self) -> np.ndarray:
-        """Bool ``(H, W)``: True where every band is finite (computed once, then cached)."""
+        """Bool ``(H, W)``: True where every band is finite (computed once, then cached; read-only)."""
         if self._valid is None:
             self._valid = np.isfinite(self._array).all(axis=2)
-        return self._valid
+        return _read_only(self._valid)
 
     def read_pixels(self, rows, cols) -> np.ndarray:
         """Spectra of the pixels ``(rows[i], cols[i])`` as a float32 ``(n, B)`` array."""
-        rows = np.asarray(rows, dtype=np.intp)
-        cols = np.asarray(cols, dtype=np.intp)
+        rows = np.asarray(rows, dtype=np.intp).ravel()
+        cols = np.asarray(cols, dtype=np.intp).ravel()
         return np.array(self._array[rows, cols], dtype=np.float32, copy=True)
 
-    def iter_blocks(self, max_pixels: int = 1 << 20) -> Iterator[Tuple[int, int, np.ndarray]]:
+    def iter_blocks(self, max_pixels: Optional[int] = None,
+                    budget_bytes: int = DEFAULT_BUDGET_BYTES) -> Iterator[Tuple[int, int, np.ndarray]]:
         """Yield ``(row0, row1, block)`` with ``block`` the float32 ``(row1 - row0, W, B)`` rows of the image.
 
-        Each block holds at most ``max_pixels`` pixels (but always at least one full row).
+        A block holds at most ``max_pixels`` pixels (default: as many rows as fit the memory budget), and always
+        at least one full row. Blocks are read-only views.
         """
         height, width = self.shape
-        step = _block_row_count(width, self.n_bands, max_pixels)
+        step = _rows_per_block(width, self.n_bands, max_pixels, budget_bytes)
         for row0 in range(0, height, step):
             row1 = min(height, row0 + step)
-            yield row0, row1, self._array[row0:row1]
+            yield row0, row1, _read_only(self._array[row0:row1])
+
+
+def _open_gdal_raster(path: str, what: str = "input raster"):
+    """Open ``path`` read-only as a GDAL raster, or raise ScdscError naming the file."""
+    # GDAL also opens virtual paths (/vsizip/...) and driver-prefixed names (NETCDF:"f.nc":var).
+    virtual = path.startswith("/vsi") or re.match(r"^[A-Za-z][A-Za-z0-9_]+:", path) is not None
+    if not virtual and not os.path.exists(path):
+        raise ScdscError(f"{what} {path} does not exist")
+    try:
+        dataset = gdal.OpenEx(path, gdal.OF_RASTER | gdal.OF_READONLY)
+    except RuntimeError as exc:
+        raise ScdscError(f"{what} {path} is not a raster GDAL can open ({str(exc).strip()})") from None
+    if dataset is None or dataset.RasterCount == 0:
+        raise ScdscError(f"{what} {path} is not a raster GDAL can open (it holds no raster band)")
+    return dataset
+
+
+def _comparable_nodata(nodata: Optional[float], dtype: np.dtype) -> Optional[Union[int, float]]:
+    """The nodata value as pixels of ``dtype`` would hold it, or None when no pixel can equal it.
+
+    GDAL stores nodata as a double; a value outside the band type's range (e.g. -32768 on a Byte band) or a
+    fraction on an integer band matches no pixel, and NaN is already caught by the finiteness test.
+    """
+    if nodata is None or np.isnan(nodata):
+        return None
+    if np.issubdtype(dtype, np.integer):
+        info = np.iinfo(dtype)
+        if not float(nodata).is_integer() or not info.min <= nodata <= info.max:
+            return None
+        return int(nodata)
+    if np.isinf(nodata):
+        return float(nodata)
+    if abs(nodata) > np.finfo(dtype).max:
+        return None
+    return dtype.type(nodata)  # rounded like the stored pixels (GDAL compares in the band type, too)
+
+
+class RasterSource:
+    """A pixel source over a GDAL raster: selected bands, validity, blockwise reading.
+
+    Use :func:`open_raster` to create one. The constructor reads the whole raster once (block by block) to build
+    the valid-pixel mask, so that every user error about the data surfaces before any work starts.
+
+    Validity (§8 of the method): a pixel is valid if every selected band is finite and differs from that band's
+    nodata value; with ``zero_is_nodata`` all-zero spectra are invalid, too. Values are returned as stored (raw,
+    as float32): GDAL scale/offset are ignored because the bands are standardised later, and invalid pixels keep
+    their stored values (use :meth:`valid_mask`).
+
+    Parameters
+    ----------
+    path : path
+    bands : str or sequence of int, optional
+        See :func:`open_raster`.
+    zero_is_nodata : bool, default False
+    budget_bytes : int, default 256 MB
+        Memory budget of one block read.
+    progress, cancelled : callable, optional
+        Reported/checked once per block of the validity pass.
+
+    Attributes
+    ----------
+    path : str
+    shape : tuple of int
+        ``(H, W)``.
+    n_bands : int
+    band_indices : list of int
+        The selected bands, 1-based.
+    band_names : list of str
+        Band descriptions, or ``"band N"`` when a band has none.
+    wavelengths : list of float or None
+        From the ``wavelength`` band metadata when every selected band has it.
+    geotransform : tuple of 6 float or None
+    crs_wkt : str
+        ``""`` when the raster has no CRS.
+    nodata : list of (float or None)
+        Per selected band.
+    scales, offsets : list of (float or None)
+        GDAL scale/offset per selected band (informative only).
+    dtype : numpy.dtype
+        The stored type of the selected bands.
+    n_valid : int
+        Number of valid pixels.
+    dropped_bands : list of int
+        Bands left out of the default selection (``bbl=0``, or nodata in every pixel).
+    """
+
+    def __init__(self, path, bands: BandSpec = None, *, zero_is_nodata: bool = False,
+                 budget_bytes: int = DEFAULT_BUDGET_BYTES, progress=None, cancelled=None):
+        self.path = os.fspath(path)
+        self.zero_is_nodata = bool(zero_is_nodata)
+        self._budget = int(budget_bytes)
+        dataset = _open_gdal_raster(self.path)
+        count = dataset.RasterCount
+        self.shape = (dataset.RasterYSize, dataset.RasterXSize)
+        self.geotransform = dataset.GetGeoTransform(can_return_null=True)
+        self.crs_wkt = dataset.GetProjection() or ""
+        self.dropped_bands: List[int] = []
+
+        explicit = bands is not None
+        if explicit:
+            indices = parse_bands(bands, count)
+        else:
+            indices = []
+            for index in range(1, count + 1):
+                bbl = dataset.GetRasterBand(index).GetMetadataItem("bbl")
+                if bbl is not None and bbl.strip() in ("0", "0.0"):
+                    self.dropped_bands.append(index)
+                else:
+                    indices.append(index)
+            if self.dropped_bands:
+                log.info("%s: %d of %d bands are flagged bad (bbl=0) and are not used: %s", self.path,
+                         len(self.dropped_bands), count, _band_list_text(self.dropped_bands))
+        complex_bands = [i for i in indices if gdal.DataTypeIsComplex(dataset.GetRasterBand(i).DataType)]
+        if complex_bands:
+            names = sorted({gdal.GetDataTypeName(dataset.GetRasterBand(i).DataType) for i in complex_bands})
+            raise ScdscError(f"input raster {self.path}: band {_band_list_text(complex_bands)} hold complex values "
+                             f"({', '.join(names)}); only real-valued bands can be clustered")
+        self._require_two_bands(indices, bands)
+        self._set_bands(dataset, indices)
+
+        valid, usable = self._scan_validity(dataset, progress, cancelled)
+        dead = [index for index, ok in zip(self.band_indices, usable) if not ok]
+        if dead:
+            described = ", ".join(f"{i} ({self.band_names[self.band_indices.index(i)]})" for i in dead)
+            if explicit:
+                raise ScdscError(f"bands {bands!r} of {self.path}: band {described} are nodata or NaN in every "
+                                 "pixel; leave them out of the band selection")
+            if len(dead) == len(self.band_indices):
+                raise ScdscError(self._no_valid_message())
+            message = (f"{self.path}: {len(dead)} bands are nodata or NaN in every pixel and are not used: "
+                       f"{described}")
+            log.warning(message)
+            warnings.warn(message, ScdscWarning, stacklevel=3)
+            self.dropped_bands = sorted(self.dropped_bands + dead)
+            keep = [i for i in self.band_indices if i not in dead]
+            self._require_two_bands(keep, bands)
+            self._set_bands(dataset, keep)
+            valid, _ = self._scan_validity(dataset, None, cancelled)
+        self._valid = valid
+        self.n_valid = int(valid.sum())
+        if self.n_valid == 0:
+            raise ScdscError(self._no_valid_message())
+        log.info("%s: %d x %d pixels, %d bands selected, %d valid pixels", self.path, self.shape[1],
+                 self.shape[0], self.n_bands, self.n_valid)
+
+    # -- construction helpers ----------------------------------------------------------------------------------
+
+    def _require_two_bands(self, indices: List[int], spec) -> None:
+        """ScdscError unless at least two bands are selected (clustering needs a spectrum)."""
+        if len(indices) < 2:
+            given = f"bands {spec!r}" if spec is not None else "the default band selection"
+            raise ScdscError(f"{given} of {self.path} leaves {len(indices)} usable band(s); at least 2 are needed")
+
+    def _set_bands(self, dataset, indices: List[int]) -> None:
+        """Record names, nodata, wavelengths and types of the selected bands."""
+        self.band_indices = list(indices)
+        self.n_bands = len(indices)
+        bands = [dataset.GetRasterBand(i) for i in indices]
+        self.band_names = [(b.GetDescription() or "").strip() or f"band {i}" for b, i in zip(bands, indices)]
+        self.nodata = [b.GetNoDataValue() for b in bands]
+        self.scales = [b.GetScale() for b in bands]
+        self.offsets = [b.GetOffset() for b in bands]
+        dtypes = [np.dtype(gdal_array.GDALTypeCodeToNumericTypeCode(b.DataType)) for b in bands]
+        self.dtype = np.result_type(*dtypes)
+        self._read_type = gdal_array.NumericTypeCodeToGDALTypeCode(self.dtype)
+        self._nodata_compare = []
+        for index, nodata in zip(indices, self.nodata):
+            comparable = _comparable_nodata(nodata, self.dtype)
+            if nodata is not None and not np.isnan(nodata) and comparable is None:
+                log.warning("%s: band %d has nodata %r, which a %s pixel cannot hold; the nodata value is ignored",
+                            self.path, index, nodata, self.dtype)
+            self._nodata_compare.append(comparable)
+        self.wavelengths = _wavelengths(bands)
+
+    def _no_valid_message(self) -> str:
+        return (f"no valid pixels in {self.path}: every pixel is nodata or NaN in at least one of the selected "
+                "bands" + (" (or all-zero, zero_is_nodata=True)" if self.zero_is_nodata else ""))
+
+    def _scan_validity(self, dataset, progress, cancelled) -> Tuple[np.ndarray, np.ndarray]:
+        """One pass over the raster: (valid-pixel mask, per-band "valid somewhere")."""
+        p = as_progress(progress, cancelled)
+        height, width = self.shape
+        valid = np.zeros((height, width), dtype=bool)
+        usable = np.zeros(self.n_bands, dtype=bool)
+        step = block_rows(width, self.n_bands, self._budget)
+        with_nodata = [i for i, v in enumerate(self._nodata_compare) if v is not None]
+        nodata_values = np.array([self._nodata_compare[i] for i in with_nodata], dtype=self.dtype)
+        floating = np.issubdtype(self.dtype, np.floating)
+        for row0 in range(0, height, step):
+            row1 = min(height, row0 + step)
+            block = self._read(dataset, row0, row1, native=True)
+            good = np.isfinite(block) if floating else np.ones(block.shape, dtype=bool)
+            if with_nodata:
+                good[:, :, with_nodata] &= block[:, :, with_nodata] != nodata_values
+            usable |= good.any(axis=(0, 1))
+            block_valid = good.all(axis=2)
+            if self.zero_is_nodata:
+                block_valid &= (block != 0).any(axis=2)
+            valid[row0:row1] = block_valid
+            p(row1 / height, "checking valid pixels")
+        return valid, usable
+
+    # -- reading -----------------------------------------------------------------------------------------------
+
+    def _dataset(self):
+        """A fresh read-only dataset handle (one per operation: handles are not shared between threads)."""
+        return _open_gdal_raster(self.path)
+
+    def _read(self, dataset, row0: int, row1: int, native: bool = False) -> np.ndarray:
+        """Rows ``row0:row1`` of the selected bands as ``(h, W, B)`` (float32, or the stored type)."""
+        width = self.shape[1]
+        # The dataset stays referenced by the caller while GDAL fills the array (GDAL 3.6 segfault pitfall).
+        block = dataset.ReadAsArray(0, row0, width, row1 - row0, band_list=self.band_indices,
+                                    interleave="pixel",
+                                    buf_type=self._read_type if native else gdal.GDT_Float32)
+        if block.ndim == 2:  # GDAL drops the band axis for a single band
+            block = block[:, :, None]
+        return block
+
+    def valid_mask(self) -> np.ndarray:
+        """Bool ``(H, W)``: True where the pixel is valid (computed when opened; read-only)."""
+        return _read_only(self._valid)
+
+    def read_pixels(self, rows, cols) -> np.ndarray:
+        """Spectra of the pixels ``(rows[i], cols[i])`` as a float32 ``(n, B)`` array.
+
+        Only the row spans that contain requested pixels are read, a memory-budgeted block at a time.
+        """
+        rows = np.asarray(rows, dtype=np.intp).ravel()
+        cols = np.asarray(cols, dtype=np.intp).ravel()
+        if rows.shape != cols.shape:
+            raise ValueError(f"rows and cols must have the same length, got {rows.size} and {cols.size}")
+        height, width = self.shape
+        if rows.size and (rows.min() < 0 or rows.max() >= height or cols.min() < 0 or cols.max() >= width):
+            raise IndexError(f"pixel index outside the raster of {height} x {width} pixels")
+        out = np.empty((rows.size, self.n_bands), dtype=np.float32)
+        if rows.size == 0:
+            return out
+        order = np.argsort(rows, kind="stable")
+        sorted_rows = rows[order]
+        step = block_rows(width, self.n_bands, self._budget)
+        dataset = self._dataset()
+        start = 0
+        while start < rows.size:
+            row0 = int(sorted_rows[start])
+            stop = int(np.searchsorted(sorted_rows, row0 + step, side="left"))
+            row1 = int(sorted_rows[stop - 1]) + 1
+            block = self._read(dataset, row0, row1)
+            picked = order[start:stop]
+            out[picked] = block[rows[picked] - row0, cols[picked]]
+            start = stop
+        return out
+
+    def iter_blocks(self, max_pixels: Optional[int] = None,
+                    budget_bytes: Optional[int] = None) -> Iterator[Tuple[int, int, np.ndarray]]:
+        """Yield ``(row0, row1, block)``: the float32 ``(row1 - row0, W, B)`` values of consecutive row blocks.
+
+        A block holds at most ``max_pixels`` pixels when given and stays within the memory budget; it always
+        holds at least one full row.
+        """
+        height, width = self.shape
+        step = _rows_per_block(width, self.n_bands, max_pixels, budget_bytes or self._budget)
+        dataset = self._dataset()
+        for row0 in range(0, height, step):
+            row1 = min(height, row0 + step)
+            yield row0, row1, self._read(dataset, row0, row1)
+
+    def __repr__(self) -> str:
+        return (f"RasterSource({self.path!r}, shape={self.shape}, n_bands={self.n_bands}, "
+                f"n_valid={self.n_valid})")
+
+
+def _band_list_text(indices: Sequence[int]) -> str:
+    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``."""
+    parts, run = [], []
+    for index in list(indices) + [None]:
+        if run and (index is None or index != run[-1] + 1):
+            parts.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+            run = []
+        if index is not None:
+            run.append(index)
+    return ", ".join(parts)
+
+
+def _wavelengths(bands) -> Optional[List[float]]:
+    """The ``wavelength`` metadata of every band, or None when one is missing or unreadable."""
+    values = []
+    for band in bands:
+        text = band.GetMetadataItem("wavelength")
+        try:
+            values.append(float(text))
+        except (TypeError, ValueError):
+            return None
+    return values
+
+
+def open_raster(path, bands: BandSpec = None, *, zero_is_nodata: bool = False,
+                budget_bytes: int = DEFAULT_BUDGET_BYTES, progress=None, cancelled=None) -> RasterSource:
+    """Open a GDAL raster as a pixel source and check that it can be clustered.
+
+    Parameters
+    ----------
+    path : path
+        Any raster GDAL can open.
+    bands : str or sequence of int, optional
+        1-based band selection (``"1-50,60"`` or ``[1, 2, 5]``, see :func:`parse_bands`). Default: every band
+        except those whose metadata says ``bbl=0`` (the EnMAP bad-band convention) and, with a warning, those
+        that are nodata or NaN in every pixel.
+    zero_is_nodata : bool, default False
+        Treat all-zero spectra as nodata.
+    budget_bytes : int, default 256 MB
+        Memory budget of one block read.
+    progress, cancelled : callable, optional
+        ``progress(fraction, message)`` and ``cancelled() -> bool`` for the validity pass.
+
+    Returns
+    -------
+    source : RasterSource
+
+    Raises
+    ------
+    ScdscError
+        The path does not exist or is not a raster; a selected band is complex; fewer than 2 bands are selected;
+        an explicitly selected band is nodata everywhere; no pixel is valid.
+
+    Examples
+    --------
+    >>> src = open_raster("image.tif", "1-50,60")  # doctest: +SKIP
+    >>> src.shape, src.n_bands, int(src.valid_mask().sum())  # doctest: +SKIP
+    ((192, 160), 51, 18432)
+    """
+    return RasterSource(path, bands, zero_is_nodata=zero_is_nodata, budget_bytes=budget_bytes,
+                        progress=progress, cancelled=cancelled)
 
 
 def as_source(X):
@@ -119,6 +591,476 @@ def as_source(X):
     """
     if hasattr(X, "valid_mask") and hasattr(X, "iter_blocks") and hasattr(X, "read_pixels"):
         return X
-    if isinstance(X, np.ndarray) or isinstance(X, (list, tuple)):
+    if isinstance(X, (np.ndarray, list, tuple)):
         return ArraySource(X)
     raise ScdscError(f"X must be an (H, W, B) array or a raster source, got {type(X).__name__}")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Output paths and atomic writing
+# --------------------------------------------------------------------------------------------------------------
+
+def _strip_uri(path) -> str:
+    """A file path from a path or a QGIS-style ``file|layername=x`` uri."""
+    return os.fspath(path).split("|", 1)[0]
+
+
+def _folder_is_writable(folder: str) -> bool:
+    """True when a file can be created in ``folder`` (permission bits, then a real probe file)."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".scdsc-write-test-", dir=folder)
+    except OSError:
+        return False
+    os.close(handle)
+    os.remove(probe)
+    return True
+
+
+def check_output_path(path, inputs: Sequence = (), *, extensions: Sequence[str] = ()) -> str:
+    """Check, before any work, that an output file can be written and would not overwrite an input.
+
+    Parameters
+    ----------
+    path : path
+        The output file.
+    inputs : sequence of path
+        Input files (``None`` entries are skipped; ``file|layername=x`` uris are reduced to the file).
+    extensions : sequence of str, optional
+        Allowed suffixes such as ``(".tif", ".tiff")`` (case-insensitive); default: any.
+
+    Returns
+    -------
+    path : str
+        The absolute output path.
+
+    Raises
+    ------
+    ScdscError
+        The path is empty or a folder; its folder does not exist or is not writable; it has a suffix outside
+        ``extensions``; it is the same file as one of ``inputs``.
+    """
+    if path is None or not os.fspath(path).strip():
+        raise ScdscError("output path is empty; give a file name")
+    given = os.fspath(path)
+    path = os.path.abspath(given)
+    folder = os.path.dirname(path)
+    if os.path.isdir(path):
+        raise ScdscError(f"output {given} is a folder; give a file name inside it")
+    if not os.path.isdir(folder):
+        raise ScdscError(f"output {given}: its folder {folder} does not exist")
+    if not _folder_is_writable(folder):
+        raise ScdscError(f"output {given}: its folder {folder} is not writable")
+    if extensions:
+        allowed = [e.lower() for e in extensions]
+        if os.path.splitext(path)[1].lower() not in allowed:
+            raise ScdscError(f"output {given} must end with {' or '.join(allowed)}")
+    real = os.path.realpath(path)
+    for item in inputs:
+        if item is None:
+            continue
+        other = os.path.abspath(_strip_uri(item))
+        same = os.path.realpath(other) == real
+        if not same and os.path.exists(other) and os.path.exists(path):
+            try:
+                same = os.path.samefile(other, path)
+            except OSError:
+                same = False
+        if same:
+            raise ScdscError(f"output {given} is the same file as the input {_strip_uri(item)}; "
+                             "choose another output name")
+    return path
+
+
+_RESERVED_TEMPS: set = set()
+
+
+def _reserve_temp(path: str) -> str:
+    """A free hidden temporary name beside ``path``: ``.<stem>.partial-<pid><suffix>``."""
+    folder, name = os.path.split(path)
+    stem, suffix = os.path.splitext(name)
+    candidate = os.path.join(folder, f".{stem}.partial-{os.getpid()}{suffix}")
+    counter = 1
+    while candidate in _RESERVED_TEMPS or os.path.lexists(candidate):
+        candidate = os.path.join(folder, f".{stem}.partial-{os.getpid()}-{counter}{suffix}")
+        counter += 1
+    _RESERVED_TEMPS.add(candidate)
+    return candidate
+
+
+def _sidecars(path: str) -> List[str]:
+    """Suffixes (e.g. ``".aux.xml"``) of the files GDAL wrote beside ``path``."""
+    folder, name = os.path.split(path)
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return []
+    return [entry[len(name):] for entry in entries if entry.startswith(name) and len(entry) > len(name)]
+
+
+def _discard_temp(tmp: str) -> None:
+    """Remove a temporary output and its sidecars (missing files are fine)."""
+    for suffix in [""] + _sidecars(tmp):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp + suffix)
+    _RESERVED_TEMPS.discard(tmp)
+
+
+def _commit_temp(tmp: str, path: str) -> None:
+    """Move a finished temporary output (and its sidecars) into place; stale sidecars of the old file go."""
+    new_sidecars = _sidecars(tmp)
+    for suffix in _SIDECAR_SUFFIXES:
+        if suffix not in new_sidecars:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path + suffix)  # e.g. category names of a previous run would describe the new file
+    os.replace(tmp, path)
+    for suffix in new_sidecars:
+        os.replace(tmp + suffix, path + suffix)
+    _RESERVED_TEMPS.discard(tmp)
+
+
+@contextlib.contextmanager
+def atomic_output(path):
+    """Write a file under a temporary name and move it into place only when the writing succeeded.
+
+    Yields a hidden temporary path in the destination folder (``.<stem>.partial-<pid><suffix>``). On success
+    the temporary file and its GDAL sidecars (``.aux.xml``, ...) are renamed into place with ``os.replace``.
+    On any exception (including :class:`ScdscCancelled` and ``KeyboardInterrupt``) they are removed and the
+    exception propagates. A previous file at ``path`` stays untouched until the final rename.
+
+    Parameters
+    ----------
+    path : path
+        The final file.
+
+    Yields
+    ------
+    tmp : str
+        Where to write. Close every handle on it before leaving the ``with`` block.
+
+    Examples
+    --------
+    >>> with atomic_output("out.txt") as tmp:  # doctest: +SKIP
+    ...     with open(tmp, "w") as handle:
+    ...         handle.write("done")
+    """
+    path = os.path.abspath(os.fspath(path))
+    tmp = _reserve_temp(path)
+    try:
+        yield tmp
+    except BaseException:
+        _discard_temp(tmp)
+        raise
+    try:
+        _commit_temp(tmp, path)
+    except BaseException:
+        _discard_temp(tmp)
+        raise
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Writing GeoTIFFs
+# --------------------------------------------------------------------------------------------------------------
+
+def _creation_options(height: int, width: int, dtype: np.dtype, n_bands: int) -> List[str]:
+    """GeoTIFF options: DEFLATE with the predictor for the type; tiled (and BigTIFF if needed) when large."""
+    predictor = 3 if np.issubdtype(dtype, np.floating) else 2
+    options = ["COMPRESS=DEFLATE", f"PREDICTOR={predictor}"]
+    if n_bands > 1:
+        options.append("INTERLEAVE=BAND")
+    if max(height, width) > 256:
+        options += ["TILED=YES", "BIGTIFF=IF_SAFER"]
+    return options
+
+
+def _qml_path(path: str) -> str:
+    """``labels.tif`` -> ``labels.qml`` (the name QGIS loads automatically)."""
+    return os.path.splitext(path)[0] + ".qml"
+
+
+class RasterWriter:
+    """A GeoTIFF being written block by block on the grid of a source; see :func:`create_raster`.
+
+    Attributes
+    ----------
+    path : str
+        The final file (it appears only when :meth:`close` succeeds).
+    shape : tuple of int
+        ``(H, W)``.
+    n_bands : int
+    dtype : numpy.dtype
+    nodata : float or None
+    """
+
+    def __init__(self, path, source, n_bands: int, dtype, nodata=None, band_names=None, metadata=None):
+        self.path = os.path.abspath(os.fspath(path))
+        self.shape = tuple(source.shape)
+        self.n_bands = int(n_bands)
+        self.dtype = np.dtype(dtype)
+        self.nodata = nodata
+        if self.n_bands < 1:
+            raise ValueError(f"n_bands must be >= 1, got {n_bands}")
+        if band_names is not None and len(band_names) != self.n_bands:
+            raise ValueError(f"band_names must hold {self.n_bands} names, got {len(band_names)}")
+        gdal_type = gdal_array.NumericTypeCodeToGDALTypeCode(self.dtype)
+        if gdal_type is None:
+            raise ValueError(f"dtype {self.dtype} cannot be written to a GeoTIFF")
+        self._tmp = _reserve_temp(self.path)
+        self._closed = False
+        height, width = self.shape
+        try:
+            driver = gdal.GetDriverByName("GTiff")
+            self._ds = driver.Create(self._tmp, width, height, self.n_bands, gdal_type,
+                                     options=_creation_options(height, width, self.dtype, self.n_bands))
+            geotransform = getattr(source, "geotransform", None)
+            if geotransform is not None:
+                self._ds.SetGeoTransform(tuple(geotransform))
+            crs_wkt = getattr(source, "crs_wkt", "") or ""
+            if crs_wkt:
+                self._ds.SetProjection(crs_wkt)
+            if metadata:
+                self._ds.SetMetadata({str(k): str(v) for k, v in metadata.items()})
+            for index in range(self.n_bands):
+                band = self._ds.GetRasterBand(index + 1)
+                if nodata is not None:
+                    band.SetNoDataValue(float(nodata))
+                if band_names is not None:
+                    band.SetDescription(str(band_names[index]))
+        except BaseException:
+            self._ds = None
+            _discard_temp(self._tmp)
+            self._closed = True
+            raise
+
+    @property
+    def dataset(self):
+        """The open GDAL dataset (for extra band settings such as a colour table)."""
+        return self._ds
+
+    def write_block(self, row0: int, array) -> None:
+        """Write rows ``row0 : row0 + h`` of every band.
+
+        Parameters
+        ----------
+        row0 : int
+        array : ndarray of shape (h, W) or (h, W, n_bands)
+            Cast to the writer's dtype; for float types with a nodata value, non-finite values are written as
+            nodata.
+        """
+        if self._closed:
+            raise RuntimeError(f"writer of {self.path} is closed")
+        array = np.asarray(array)
+        if array.ndim == 2:
+            array = array[:, :, None]
+        height, width = self.shape
+        if array.ndim != 3 or array.shape[1] != width or array.shape[2] != self.n_bands:
+            raise ValueError(f"block must have shape (h, {width}, {self.n_bands}) or (h, {width}), "
+                             f"got {array.shape}")
+        if row0 < 0 or row0 + array.shape[0] > height:
+            raise ValueError(f"rows {row0}:{row0 + array.shape[0]} are outside the raster's {height} rows")
+        if np.issubdtype(self.dtype, np.floating) and self.nodata is not None:
+            array = np.where(np.isfinite(array), array, self.nodata)
+        array = array.astype(self.dtype, copy=False)
+        for index in range(self.n_bands):
+            self._ds.GetRasterBand(index + 1).WriteArray(np.ascontiguousarray(array[:, :, index]), 0, int(row0))
+
+    def close(self) -> str:
+        """Finish the file and move it into place; returns its path."""
+        if self._closed:
+            return self.path
+        self._closed = True
+        try:
+            self._ds.FlushCache()
+            self._ds = None
+            _commit_temp(self._tmp, self.path)
+        except BaseException:
+            self._ds = None
+            _discard_temp(self._tmp)
+            raise
+        return self.path
+
+    def abort(self) -> None:
+        """Drop the unfinished file (nothing appears at :attr:`path`)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._ds = None
+        _discard_temp(self._tmp)
+
+    def __enter__(self) -> "RasterWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+        return False
+
+    def __del__(self):
+        # A writer dropped without close() (e.g. by an exception outside a with block) leaves no temporary file.
+        with contextlib.suppress(Exception):
+            self.abort()
+
+
+def create_raster(path, source, n_bands: int, dtype, nodata=None, band_names=None,
+                  metadata: Optional[Dict[str, str]] = None) -> RasterWriter:
+    """Start writing a GeoTIFF on the grid of ``source``, block by block and atomically.
+
+    Parameters
+    ----------
+    path : path
+        The final file; it appears (with ``os.replace``) only when the writer is closed without error.
+    source : ArraySource or RasterSource
+        Gives the size, geotransform and CRS (an ArraySource has none).
+    n_bands : int
+    dtype : numpy dtype or str
+    nodata : float, optional
+        Set on every band.
+    band_names : list of str, optional
+        Band descriptions.
+    metadata : dict, optional
+        Dataset metadata items (keys and values are converted to str).
+
+    Returns
+    -------
+    writer : RasterWriter
+        Use as a context manager, or call ``close()`` (``abort()`` on failure).
+
+    Examples
+    --------
+    >>> with create_raster("conf.tif", src, 1, "float32", nodata=-1) as out:  # doctest: +SKIP
+    ...     for row0, row1, block in src.iter_blocks():
+    ...         out.write_block(row0, confidence_of(block))
+    """
+    return RasterWriter(path, source, n_bands, dtype, nodata=nodata, band_names=band_names, metadata=metadata)
+
+
+def write_labels(path, labels, source, n_clusters: int, *, class_names: Optional[Sequence[str]] = None,
+                 metadata: Optional[Dict[str, str]] = None) -> str:
+    """Write a label map as a styled GeoTIFF (1..K, 0 = nodata) with a QGIS ``.qml`` beside it.
+
+    Parameters
+    ----------
+    path : path
+        The GeoTIFF; ``<path without extension>.qml`` is written too. Both are written atomically.
+    labels : int array of shape (H, W)
+        ``-1`` = not clustered, ``0..K-1`` = clusters (the in-memory convention).
+    source : ArraySource or RasterSource
+        Its grid and georeferencing are used.
+    n_clusters : int
+        K. The file is uint8 when K <= 254, uint16 otherwise.
+    class_names : list of str, optional
+        Names of clusters 1..K; default ``"Cluster 1"``, ... They become GDAL category names (index 0 is
+        ``"nodata"``), the band metadata item ``class_names`` (JSON, index = value) and the QGIS legend.
+    metadata : dict, optional
+        Dataset metadata items (seed, versions, ...).
+
+    Returns
+    -------
+    path : str
+    """
+    labels = np.asarray(labels)
+    k = int(n_clusters)
+    if labels.shape != tuple(source.shape):
+        raise ValueError(f"labels have shape {labels.shape}, the source grid is {tuple(source.shape)}")
+    if k < 1 or k > 65534:
+        raise ValueError(f"n_clusters must be in 1..65534, got {n_clusters}")
+    if labels.size and (labels.min() < -1 or labels.max() >= k):
+        raise ValueError(f"labels must be in -1..{k - 1}, got {labels.min()}..{labels.max()}")
+    names = list(class_names) if class_names is not None else _style.cluster_names(k)
+    if len(names) != k:
+        raise ValueError(f"class_names must hold {k} names, got {len(names)}")
+    dtype = np.uint8 if k <= 254 else np.uint16
+    on_disk = np.where(labels >= 0, labels + 1, 0).astype(dtype)
+    with create_raster(path, source, 1, dtype, nodata=0, band_names=["cluster (0 = nodata)"],
+                       metadata=metadata) as writer:
+        band = writer.dataset.GetRasterBand(1)
+        _style.apply_color_table(band, k, names)
+        band.SetMetadataItem("class_names", json.dumps(["nodata"] + [str(n) for n in names]))
+        writer.write_block(0, on_disk)
+    _style.write_paletted_qml(_qml_path(writer.path), k, names=names)
+    return writer.path
+
+
+def write_float_raster(path, array, source, *, nodata: float = -1.0, band_names: Optional[Sequence[str]] = None,
+                       style: Optional[str] = None) -> str:
+    """Write an ``(H, W)`` or ``(H, W, C)`` float array as a float32 GeoTIFF on the grid of ``source``.
+
+    Parameters
+    ----------
+    path : path
+        Written atomically.
+    array : float array of shape (H, W) or (H, W, C)
+        Non-finite values (e.g. NaN outside the clustered set) are written as ``nodata``.
+    source : ArraySource or RasterSource
+    nodata : float, default -1.0
+    band_names : list of str, optional
+    style : {None, "gray"}
+        ``"gray"`` also writes a grey ``.qml`` stretched over 0..1 (used for the confidence raster).
+
+    Returns
+    -------
+    path : str
+    """
+    array = np.asarray(array, dtype=np.float32)
+    if array.ndim == 2:
+        array = array[:, :, None]
+    if array.ndim != 3 or array.shape[:2] != tuple(source.shape):
+        raise ValueError(f"array must have shape {tuple(source.shape)} or {tuple(source.shape)} + (C,), "
+                         f"got {array.shape}")
+    if style not in (None, "gray"):
+        raise ValueError(f"style must be None or 'gray', got {style!r}")
+    with create_raster(path, source, array.shape[2], np.float32, nodata=nodata, band_names=band_names) as writer:
+        writer.write_block(0, array)
+    if style == "gray":
+        _style.write_gray_qml(_qml_path(writer.path), 0.0, 1.0)
+    return writer.path
+
+
+def read_label_raster(path) -> Tuple[np.ndarray, Optional[Union[int, float]], Optional[List[str]]]:
+    """Read band 1 of a label raster, e.g. a reference map (0 = unlabelled, classes 1..K).
+
+    Parameters
+    ----------
+    path : path
+
+    Returns
+    -------
+    labels : int32 or int64 array of shape (H, W)
+        Float rasters must hold whole numbers; their non-finite pixels become 0 (unlabelled).
+    nodata : int, float or None
+        The band's nodata value.
+    class_names : list of str or None
+        GDAL category names indexed by value (``class_names[0]`` names value 0, e.g. ``"unlabelled"``), or
+        None when the raster has none.
+
+    Raises
+    ------
+    ScdscError
+        Missing file, not a raster, complex values, or fractional class values.
+    """
+    path = os.fspath(path)
+    dataset = _open_gdal_raster(path, what="label raster")
+    # GDAL 3.6 loads the .aux.xml sidecar (category names) only after something like GetGeoTransform().
+    dataset.GetGeoTransform()
+    band = dataset.GetRasterBand(1)
+    if gdal.DataTypeIsComplex(band.DataType):
+        raise ScdscError(f"label raster {path} holds complex values; class values must be whole numbers")
+    names = band.GetCategoryNames()
+    nodata = band.GetNoDataValue()
+    values = band.ReadAsArray()
+    if np.issubdtype(values.dtype, np.floating):
+        finite = np.isfinite(values)
+        if not np.all(values[finite] == np.round(values[finite])):
+            raise ScdscError(f"label raster {path} holds fractional values; class values must be whole numbers")
+        values = np.where(finite, values, 0)
+        labels = values.astype(np.int64)
+    elif values.dtype.itemsize <= 2 or values.dtype == np.int32:
+        labels = values.astype(np.int32)
+    else:
+        labels = values.astype(np.int64)
+    if nodata is not None and float(nodata).is_integer():
+        nodata = int(nodata)
+    return labels, nodata, (list(names) if names else None)
