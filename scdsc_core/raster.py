@@ -709,6 +709,8 @@ def _discard_temp(tmp: str) -> None:
 
 def _commit_temp(tmp: str, path: str) -> None:
     """Move a finished temporary output (and its sidecars) into place; stale sidecars of the old file go."""
+    if not os.path.lexists(tmp):
+        raise RuntimeError(f"nothing was written to the temporary output {tmp} of {path}")
     new_sidecars = _sidecars(tmp)
     for suffix in _SIDECAR_SUFFIXES:
         if suffix not in new_sidecars:
