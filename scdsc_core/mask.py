@@ -57,9 +57,13 @@ def _srs_from_wkt(wkt: str) -> Optional[osr.SpatialReference]:
     return srs
 
 
+# GeoPackage layers created without a CRS report these placeholder SRS (srs_id 0 and -1): they mean "no CRS".
+_UNDEFINED_SRS_NAMES = ("Undefined geographic SRS", "Undefined cartesian SRS")
+
+
 def _traditional(srs: Optional[osr.SpatialReference]) -> Optional[osr.SpatialReference]:
-    """A copy of ``srs`` with x = easting/longitude (otherwise EPSG:4326 swaps lat/lon)."""
-    if srs is None:
+    """A copy of ``srs`` with x = easting/longitude (otherwise EPSG:4326 swaps lat/lon); None for no CRS."""
+    if srs is None or srs.GetName() in _UNDEFINED_SRS_NAMES:
         return None
     srs = srs.Clone()
     srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
@@ -121,7 +125,7 @@ def _polygon_parts(geometry) -> List[ogr.Geometry]:
         return []
     flat = ogr.GT_Flatten(geometry.GetGeometryType())
     if ogr.GT_IsSubClassOf(flat, ogr.wkbCurvePolygon) or ogr.GT_IsSubClassOf(flat, ogr.wkbMultiSurface):
-        return [geometry.GetLinearGeometry() if ogr.GT_HasCurveGeometry(flat) else geometry.Clone()]
+        return [geometry.GetLinearGeometry()]  # a copy; curves become line segments
     if ogr.GT_IsSubClassOf(flat, ogr.wkbGeometryCollection):
         parts = []
         for index in range(geometry.GetGeometryCount()):
