@@ -1,0 +1,89 @@
+"""``scdsc:apply``: label a raster with a saved SCDSC model."""
+# SPDX-License-Identifier: GPL-2.0-or-later
+from __future__ import annotations
+
+from qgis.core import QgsProcessingParameterFile
+
+from .base import DEVICES, ScdscAlgorithm
+
+
+class ApplyAlgorithm(ScdscAlgorithm):
+    """Apply SCDSC model (``scdsc_core.apply_model``)."""
+
+    def summary(self) -> str:
+        """Translated one-paragraph description (the top of the help panel)."""
+        return self.tr("Labels a raster with a model saved by 'Train SCDSC model' or 'SCDSC clustering'. The raster must "
+                       "have the bands the model was trained on (by default the model's own band selection is used).")
+
+    def name(self) -> str:
+        """``apply`` (frozen)."""
+        return "apply"
+
+    def displayName(self) -> str:  # noqa: N802 (QGIS API name)
+        """Translated display name."""
+        return self.tr("Apply SCDSC model")
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
+        """Declare the parameters (ids are frozen)."""
+        self._add(QgsProcessingParameterFile("MODEL", self.tr("SCDSC model"), fileFilter=self.tr(
+            "SCDSC model (*.npz)")), self.tr("A model file written by 'Train SCDSC model' or 'SCDSC clustering'."))
+        self._add_input()
+        self._add_device()
+        self._add_reference()
+        self._add_label_outputs()
+        self._add_evaluation_outputs()
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        """Cheap check before running: the model's band count against the selected bands."""
+        message = self._check_model_bands(parameters, context)
+        if message:
+            return False, message
+        return super().checkParameterValues(parameters, context)
+
+    def _check_model_bands(self, parameters, context):
+        """Message when the model file's band count differs from the selected bands (read from the model's JSON
+        metadata only; skipped when the core offers no light reader or the file cannot be read)."""
+        try:
+            from scdsc_core.modelfile import read_model_info
+        except ImportError:
+            return None
+        model = self.parameterAsFile(parameters, "MODEL", context)
+        layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
+        if not model or layer is None:
+            return None
+        try:
+            info = read_model_info(model)
+        except Exception:  # noqa: BLE001 (the full load in processAlgorithm reports a bad file properly)
+            return None
+        expected = info.get("n_features_in") or info.get("n_bands")
+        bands = self._bands(parameters, context)
+        count = len(bands) if bands else len(info.get("bands") or []) or layer.bandCount()
+        if bands is None and info.get("bands"):
+            count = layer.bandCount() if max(info["bands"]) > layer.bandCount() else len(info["bands"])
+        if expected and count != expected:
+            return self.tr("MODEL {model} was trained on {expected} bands, but {count} bands of INPUT {name} are "
+                           "selected").format(model=model, expected=expected, count=count, name=layer.name())
+        return None
+
+    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
+        """Resolve the layers to file paths (main thread)."""
+        self._prepare_raster(parameters, "INPUT", context)
+        self._prepare_raster(parameters, "REFERENCE", context)
+        self._prepare_mask(parameters, context, feedback)
+        return True
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
+        """Call ``scdsc_core.api.apply_model`` and return the outputs."""
+        api = self._core_api(feedback)
+        result = self._run_core(
+            api.apply_model, feedback, self.parameterAsFile(parameters, "MODEL", context), self._paths["INPUT"],
+            self._output_path(parameters, "OUTPUT", context),
+            bands=self._bands(parameters, context), mask=self._paths["MASK"], reference=self._paths["REFERENCE"],
+            confidence=self._output_path(parameters, "OUTPUT_CONFIDENCE", context),
+            device=self._enum_value(parameters, "DEVICE", context, DEVICES))
+        self._log_result(result, feedback)
+        name = self._input_name()
+        self._style_on_load(context, result.output, self.tr("{name} clusters").format(name=name))
+        self._style_on_load(context, result.confidence, self.tr("{name} confidence").format(name=name), grey=True)
+        return {"OUTPUT": result.output, "OUTPUT_CONFIDENCE": result.confidence,
+                **self._evaluation_results(result.evaluation)}
