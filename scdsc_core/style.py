@@ -8,14 +8,15 @@ from xml.sax.saxutils import quoteattr
 
 RGB = Tuple[int, int, int]
 
-# Hand-picked qualitative palette: matplotlib's tab10 (well known, distinct at a glance), then the light/dark
-# companions of tab20/tab20b. Fixed so that cluster k has the same colour in every run, map and report
-# (colours are never random, see docs/style.md).
+# Hand-picked qualitative palette: matplotlib's tab10 (well known, the colours of the benchmark scenes' label
+# styles), then ten colours of Sasha Trubetskoy's "20 distinct colours" that stay apart from tab10 (no two of the 20
+# closer than 50 in RGB). Fixed so that cluster k has the same colour in every run, map and report (colours are
+# never random, see docs/style.md).
 _PALETTE: Tuple[str, ...] = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5",
-    "#c49c94", "#f7b6d2", "#393b79", "#dbdb8d", "#9edae5",
+    "#ffe119", "#000075", "#bfef45", "#800000", "#469990",
+    "#f032e6", "#aaffc3", "#fabed4", "#dcbeff", "#808000",
 )
 
 _GOLDEN_RATIO_CONJUGATE = 0.618033988749895
