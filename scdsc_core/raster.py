@@ -31,6 +31,9 @@ _BYTES_PER_VALUE = 12
 # GDAL keeps these beside a GeoTIFF; they must travel with the file they describe (and never outlive it).
 _SIDECAR_SUFFIXES = (".aux.xml", ".ovr", ".msk")
 
+# QGIS looks for the style of ``name.tif`` in ``name.qml`` (the extension replaced, not appended).
+_STYLE_SUFFIX = ".qml"
+
 _BAND_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 
 BandSpec = Union[None, str, Sequence[int]]
@@ -178,6 +181,8 @@ class ArraySource:
     crs_wkt : str
         Always ``""``.
     nodata : list of None
+    source_band_count : int
+        Same as ``n_bands``.
 
     Examples
     --------
@@ -205,6 +210,7 @@ class ArraySource:
             raise ScdscError(f"band_names must have one name per band ({n_bands}), got {len(band_names)}")
         self.band_names: List[str] = [str(n) for n in band_names]
         self.band_indices: List[int] = list(range(1, n_bands + 1))
+        self.source_band_count: int = n_bands
         self.wavelengths = None
         self.geotransform = None
         self.crs_wkt = ""
@@ -326,6 +332,8 @@ class RasterSource:
         Number of valid pixels.
     dropped_bands : list of int
         Bands left out of the default selection (``bbl=0``, or nodata in every pixel).
+    source_band_count : int
+        Bands in the file (selected or not).
     """
 
     def __init__(self, path, bands: BandSpec = None, *, zero_is_nodata: bool = False,
@@ -335,6 +343,7 @@ class RasterSource:
         self._budget = int(budget_bytes)
         dataset = _open_gdal_raster(self.path)
         count = dataset.RasterCount
+        self.source_band_count = count
         self.shape = (dataset.RasterYSize, dataset.RasterXSize)
         self.geotransform = dataset.GetGeoTransform(can_return_null=True)
         self.crs_wkt = dataset.GetProjection() or ""
@@ -699,11 +708,19 @@ def _sidecars(path: str) -> List[str]:
     return [entry[len(name):] for entry in entries if entry.startswith(name) and len(entry) > len(name)]
 
 
+def _style_path(path: str) -> str:
+    """``labels.tif`` -> ``labels.qml`` (the name QGIS loads automatically)."""
+    return os.path.splitext(path)[0] + _STYLE_SUFFIX
+
+
 def _discard_temp(tmp: str) -> None:
-    """Remove a temporary output and its sidecars (missing files are fine)."""
-    for suffix in [""] + _sidecars(tmp):
+    """Remove a temporary output, its sidecars and its style (missing files are fine)."""
+    names = [tmp + suffix for suffix in [""] + _sidecars(tmp)]
+    if _style_path(tmp) != tmp:
+        names.append(_style_path(tmp))
+    for name in names:
         with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp + suffix)
+            os.remove(name)
     _RESERVED_TEMPS.discard(tmp)
 
 
@@ -719,6 +736,9 @@ def _commit_temp(tmp: str, path: str) -> None:
     os.replace(tmp, path)
     for suffix in new_sidecars:
         os.replace(tmp + suffix, path + suffix)
+    # A style written beside the temporary file (write_labels inside an outer atomic_output) moves along.
+    if _style_path(tmp) != tmp and os.path.exists(_style_path(tmp)):
+        os.replace(_style_path(tmp), _style_path(path))
     _RESERVED_TEMPS.discard(tmp)
 
 
@@ -727,7 +747,9 @@ def atomic_output(path):
     """Write a file under a temporary name and move it into place only when the writing succeeded.
 
     Yields a hidden temporary path in the destination folder (``.<stem>.partial-<pid><suffix>``). On success
-    the temporary file and its GDAL sidecars (``.aux.xml``, ...) are renamed into place with ``os.replace``.
+    the temporary file, its GDAL sidecars (``.aux.xml``, ...) and a QGIS style written beside it
+    (``.<stem>.partial-<pid>.qml``) are renamed into place with ``os.replace``; stale GDAL sidecars of the old
+    file are removed.
     On any exception (including :class:`ScdscCancelled` and ``KeyboardInterrupt``) they are removed and the
     exception propagates. A previous file at ``path`` stays untouched until the final rename.
 
@@ -774,11 +796,6 @@ def _creation_options(height: int, width: int, dtype: np.dtype, n_bands: int) ->
     if max(height, width) > 256:
         options += ["TILED=YES", "BIGTIFF=IF_SAFER"]
     return options
-
-
-def _qml_path(path: str) -> str:
-    """``labels.tif`` -> ``labels.qml`` (the name QGIS loads automatically)."""
-    return os.path.splitext(path)[0] + ".qml"
 
 
 class RasterWriter:
@@ -982,7 +999,7 @@ def write_labels(path, labels, source, n_clusters: int, *, class_names: Optional
         _style.apply_color_table(band, k, names)
         band.SetMetadataItem("class_names", json.dumps(["nodata"] + [str(n) for n in names]))
         writer.write_block(0, on_disk)
-    _style.write_paletted_qml(_qml_path(writer.path), k, names=names)
+    _style.write_paletted_qml(_style_path(writer.path), k, names=names)
     return writer.path
 
 
@@ -1017,7 +1034,7 @@ def write_float_raster(path, array, source, *, nodata: float = -1.0, band_names:
     with create_raster(path, source, array.shape[2], np.float32, nodata=nodata, band_names=band_names) as writer:
         writer.write_block(0, array)
     if style == "gray":
-        _style.write_gray_qml(_qml_path(writer.path), 0.0, 1.0)
+        _style.write_gray_qml(_style_path(writer.path), 0.0, 1.0)
     return writer.path
 
 

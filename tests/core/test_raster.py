@@ -124,6 +124,7 @@ def test_open_raster_attributes(make_raster):
     assert src.nodata == [-9999.0] * 4
     assert src.dtype == np.float32
     assert src.n_valid == 30 and src.valid_mask().all()
+    assert src.source_band_count == 4
     sub = open_raster(path, "2,4")
     assert sub.band_indices == [2, 4] and sub.band_names == ["red edge", "band 4"]
     assert sub.wavelengths == [410.0, 430.0]
@@ -277,7 +278,7 @@ def test_open_raster_reports_progress_and_cancels(make_raster):
 def test_enmap_default_bands_give_18432_valid_pixels(shared_data):
     src = open_raster(shared_data / "enmap_potsdam" / "image.tif")
     assert src.dropped_bands == [130, 131, 132, 133, 134, 135]
-    assert src.n_bands == 218 and src.n_valid == 18432
+    assert src.n_bands == 218 and src.n_valid == 18432 and src.source_band_count == 224
     assert src.valid_mask().sum() == 18432
     assert src.wavelengths[0] == pytest.approx(418.24)
     with pytest.raises(ScdscError, match=r"band 130 \(band 130 \(1331\.22 Nanometers\)\).*nodata or NaN in every"):
@@ -473,6 +474,21 @@ def test_write_labels_on_disk_format(make_raster, tmp_path):
     array2, nodata, names = read_label_raster(out)
     np.testing.assert_array_equal(array2, labels + 1)
     assert nodata == 0 and names == ["nodata", "Cluster 1", "Cluster 2", "Cluster 3"]
+
+
+def test_write_labels_inside_an_outer_atomic_output(tmp_path):
+    src = ArraySource(np.zeros((3, 4, 2)))
+    labels = np.zeros((3, 4), np.int32)
+    with atomic_output(tmp_path / "labels.tif") as staged:
+        write_labels(staged, labels, src, 2)
+        assert not (tmp_path / "labels.tif").exists()
+    assert sorted(os.listdir(tmp_path)) == ["labels.qml", "labels.tif", "labels.tif.aux.xml"]
+    assert read_label_raster(tmp_path / "labels.tif")[2] == ["nodata", "Cluster 1", "Cluster 2"]
+    with pytest.raises(ScdscCancelled):
+        with atomic_output(tmp_path / "again.tif") as staged:
+            write_labels(staged, labels, src, 2)
+            raise ScdscCancelled("cancelled by the user")
+    assert sorted(os.listdir(tmp_path)) == ["labels.qml", "labels.tif", "labels.tif.aux.xml"]
 
 
 def test_write_labels_custom_names_and_many_clusters(tmp_path):
