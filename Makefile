@@ -22,3 +22,24 @@ test-core: setup
 
 clean:
 	rm -rf $(OUT) build dist .pytest_cache .qgis-settings
+
+# ---- QGIS plugin (issue 4) ----------------------------------------------------------------------------------
+.PHONY: i18n zip install qgis-demo
+ZIP ?= dist/scdsc_qgis.zip
+PROFILE ?= default
+QGIS_PROFILES ?= $(HOME)/.local/share/QGIS/QGIS3/profiles
+
+i18n:
+	@for ts in i18n/*.ts; do /usr/bin/lrelease -silent "$$ts" -qm "$${ts%.ts}.qm"; done
+
+zip: i18n
+	@/usr/bin/python3 scripts/build_zip.py --output $(ZIP)
+
+install: setup i18n
+	@mkdir -p "$(QGIS_PROFILES)/$(PROFILE)/python/plugins"
+	@ln -sfn "$(CURDIR)/scdsc_qgis" "$(QGIS_PROFILES)/$(PROFILE)/python/plugins/scdsc_qgis"
+	@$(PY) -c "import sys; from qgis.PyQt.QtCore import QSettings; s = QSettings(sys.argv[1], QSettings.Format.IniFormat); s.setValue('PythonPlugins/scdsc_qgis', True); s.sync()" "$(QGIS_PROFILES)/$(PROFILE)/QGIS/QGIS3.ini"
+	@echo "scdsc_qgis linked into $(QGIS_PROFILES)/$(PROFILE)/python/plugins and enabled; restart QGIS"
+
+qgis-demo: setup i18n
+	@bash scripts/qgis_demo.sh $(OUT)/qgis-demo

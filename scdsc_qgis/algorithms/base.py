@@ -373,7 +373,7 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.tr("Cannot import the SCDSC core library: {error}").format(
                 error=error))
         if feedback is not None:
-            feedback.pushDebugInfo(f"scdsc_core {scdsc_core.__version__} from "
+            feedback.pushInfo(f"scdsc_core {scdsc_core.__version__} from "
                                    f"{os.path.dirname(os.path.abspath(scdsc_core.__file__))}")
         return api
 

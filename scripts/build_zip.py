@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Build the installable plugin zip: scdsc_qgis/ with its icon, compiled translations and scdsc_core bundled."""
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Layout inside the zip (what "Install from ZIP" unpacks into <profile>/python/plugins/):
+#   scdsc_qgis/...                 the plugin (symlinked resources/ and i18n/ are copied as real files)
+#   scdsc_qgis/ext/scdsc_core/...  the core library; scdsc_qgis.deps.add_bundled_core_path() puts ext/ first on
+#                                  sys.path so the plugin stands alone and always uses its own core.
+import argparse
+import os
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SKIP_DIRS = {"__pycache__", ".pytest_cache"}
+SKIP_SUFFIXES = {".pyc", ".pyo", ".ts", ".orig"}
+
+
+def _files(root: Path):
+    """Every file under ``root`` (following symlinked folders), skipping caches and translation sources."""
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and d != "ext")
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.suffix not in SKIP_SUFFIXES:
+                yield path
+
+
+def build(output: Path) -> Path:
+    """Write the zip to ``output`` and return it."""
+    qm = sorted((REPO / "i18n").glob("*.qm"))
+    if not qm:
+        print("warning: no compiled translations (run 'make i18n' first)", file=sys.stderr)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in _files(REPO / "scdsc_qgis"):
+            archive.write(path, "scdsc_qgis/" + path.relative_to(REPO / "scdsc_qgis").as_posix())
+        for path in _files(REPO / "scdsc_core"):
+            archive.write(path, "scdsc_qgis/ext/scdsc_core/" + path.relative_to(REPO / "scdsc_core").as_posix())
+        for name in ("LICENSE", "README.md"):
+            if (REPO / name).is_file():
+                archive.write(REPO / name, f"scdsc_qgis/{name}")
+    tmp.replace(output)
+    return output
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--output", type=Path, default=REPO / "dist" / "scdsc_qgis.zip")
+    args = parser.parse_args(argv)
+    print(build(args.output))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
