@@ -43,3 +43,19 @@ install: setup i18n
 
 qgis-demo: setup i18n
 	@bash scripts/qgis_demo.sh $(OUT)/qgis-demo
+
+# ---- Dock screenshots (issue 5) -----------------------------------------------------------------------------
+# QGIS desktop under Xvfb with a throwaway profile in which the plugin (this checkout) is enabled; writes
+# docs/images/dock_training.png and docs/images/qgis_result.png.
+.PHONY: screenshots
+screenshots: setup
+	@command -v xvfb-run >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends xvfb xauth
+	@tmp=$$(mktemp -d); plugins=$$tmp/profiles/default/python/plugins; mkdir -p $$plugins $$tmp/profiles/default/QGIS; \
+	ln -s "$(CURDIR)/scdsc_qgis" $$plugins/scdsc_qgis; \
+	printf '[PythonPlugins]\nscdsc_qgis=true\n' > $$tmp/profiles/default/QGIS/QGIS3.ini; \
+	env QT_QPA_PLATFORM=xcb PATH="$(CURDIR)/$(VENV)/bin:$$PATH" XDG_RUNTIME_DIR=$$tmp XDG_CACHE_HOME=$$tmp/cache \
+	    XDG_CONFIG_HOME=$$tmp/config SCDSC_REPO="$(CURDIR)" \
+	    xvfb-run -a -s '-screen 0 1400x900x24' qgis --nologo --profiles-path $$tmp --code scripts/screenshots.py; \
+	rc=$$?; rm -rf $$tmp; \
+	test $$rc -eq 0 && test -s docs/images/dock_training.png && test -s docs/images/qgis_result.png \
+	    && echo "wrote docs/images/dock_training.png docs/images/qgis_result.png"

@@ -46,8 +46,8 @@ class TrainingPlot(QWidget):
     Examples
     --------
     >>> plot = TrainingPlot()                                           # doctest: +SKIP
-    >>> plot.add_record({"stage": "cluster", "loss": 1.2, "loss_rec": 0.8, "confident_ratio": 0.4})
-    >>> plot.point_count()
+    >>> plot.add_record({"stage": "cluster", "loss": 1.2, "confident_ratio": 0.4})  # doctest: +SKIP
+    >>> plot.point_count()                                              # doctest: +SKIP
     1
     """
 
@@ -136,6 +136,10 @@ class TrainingPlot(QWidget):
     def point_count(self) -> int:
         """Number of records received (= points per curve)."""
         return len(self._series["loss"])
+
+    def cluster_point_count(self) -> int:
+        """Number of records since the clustering stage started (0 during pretraining)."""
+        return 0 if self._cluster_start is None else self.point_count() - self._cluster_start
 
     def series(self, name: str) -> Tuple[List[float], List[float]]:
         """``(x, y)`` of curve ``name`` as stored (NaN = gap)."""
