@@ -1,13 +1,11 @@
 """Tests of scdsc_core.raster: sources, band selection, validity, output checks and atomic GeoTIFF writing."""
 # SPDX-License-Identifier: GPL-2.0-or-later
 import os
-import warnings
 
 import numpy as np
 import pytest
 from osgeo import gdal
 
-from conftest import write_raster
 from scdsc_core import style
 from scdsc_core.errors import ScdscCancelled, ScdscError, ScdscWarning
 from scdsc_core.raster import (ArraySource, RasterSource, as_source, atomic_output, block_rows,
