@@ -124,8 +124,12 @@ class ScdscDockWidget(QgsDockWidget):
         form.addRow(self.tr("Clusters"), self.clusters_spin)
 
         self.mode_combo = QComboBox()
-        self.mode_combo.addItem(self.tr("Fast (sampled, mini-batch)"), "fast")
-        self.mode_combo.addItem(self.tr("Paper (full batch, as published)"), "paper")
+        self.mode_combo.addItem(self.tr("Fast"), "fast")
+        self.mode_combo.setItemData(0, self.tr("Mini-batches on a sample of pixels; for large scenes."),
+                                    Qt.ItemDataRole.ToolTipRole)
+        self.mode_combo.addItem(self.tr("Paper"), "paper")
+        self.mode_combo.setItemData(1, self.tr("Full batch, as published; for small scenes."),
+                                    Qt.ItemDataRole.ToolTipRole)
         form.addRow(self.tr("Mode"), self.mode_combo)
 
         self.reference_combo = QgsMapLayerComboBox()
@@ -140,11 +144,19 @@ class ScdscDockWidget(QgsDockWidget):
         self.output_widget.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output_widget.setFilter(self.tr("GeoTIFF (*.tif *.tiff)"))
         self.output_widget.setConfirmOverwrite(True)
-        self.output_widget.lineEdit().setPlaceholderText(self.tr("automatic: next to the project, or temporary"))
+        self.output_widget.lineEdit().setPlaceholderText(self.tr("automatic"))
+        self.output_widget.setToolTip(self.tr("Label GeoTIFF to write. Empty: a new file next to the saved project, "
+                                              "or in QGIS's temporary folder."))
         form.addRow(self.tr("Output labels"), self.output_widget)
 
-        self.confidence_check = QCheckBox(self.tr("Also write a confidence raster"))
-        form.addRow("", self.confidence_check)
+        self.confidence_check = QCheckBox(self.tr("Also write it"))
+        self.confidence_check.setToolTip(self.tr("Write each pixel's largest soft assignment (0..1) beside the "
+                                                 "labels, and add it as a grey layer."))
+        form.addRow(self.tr("Confidence raster"), self.confidence_check)
+        for combo in (self.input_combo, self.mask_combo, self.reference_combo):
+            # Long layer names must not widen the dock; the full name is in the drop-down.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         layout.addLayout(form)
 
         self.advanced_group = QgsCollapsibleGroupBox(self.tr("Advanced"))

@@ -28,6 +28,8 @@ _COLORS = {
 #: Redraw at most this often (ms): fast mode records every mini-batch, and redrawing per record would cost the
 #: GUI thread more than the records are worth.
 _REDRAW_INTERVAL_MS = 200
+#: Same width for both left axes, so that the two plots' x axes line up.
+_AXIS_WIDTH = 60
 
 
 class TrainingPlot(QWidget):
@@ -89,9 +91,11 @@ class TrainingPlot(QWidget):
         self.loss_plot = pg.PlotWidget(background="w")
         self.loss_plot.setMinimumHeight(160)
         item = self.loss_plot.getPlotItem()
-        item.addLegend(offset=(-5, 5), labelTextSize="7pt")
+        item.addLegend(offset=(-5, 5), labelTextSize="7pt", brush=(255, 255, 255, 210))
         item.setLabel("left", self.tr("loss"))
         item.showGrid(x=True, y=True, alpha=0.2)
+        item.getAxis("bottom").setStyle(showValues=False)  # the ratio plot below carries the shared x axis
+        item.getAxis("left").setWidth(_AXIS_WIDTH)
         for name in LOSS_TERMS:
             pen = pg.mkPen(QColor(_COLORS[name]), width=2 if name == "loss" else 1)
             self._curves[name] = item.plot([], [], pen=pen, name=self.tr(_LABELS[name]), connect="finite")
@@ -101,12 +105,16 @@ class TrainingPlot(QWidget):
         item.addItem(self._stage_line, ignoreBounds=True)
 
         self.ratio_plot = pg.PlotWidget(background="w")
-        self.ratio_plot.setMinimumHeight(80)
-        self.ratio_plot.setMaximumHeight(110)
+        self.ratio_plot.setMinimumHeight(110)
+        self.ratio_plot.setMaximumHeight(150)
         ratio_item = self.ratio_plot.getPlotItem()
         ratio_item.setLabel("left", self.tr("confident"))
         ratio_item.setLabel("bottom", self.tr("recorded step"))
-        ratio_item.setYRange(0.0, 1.0)
+        ratio_item.getAxis("left").setWidth(_AXIS_WIDTH)
+        ratio_item.getAxis("left").setTicks([[(0.0, "0"), (0.5, "0.5"), (1.0, "1")]])
+        ratio_item.getAxis("left").setStyle(hideOverlappingLabels=False)
+        ratio_item.setYRange(0.0, 1.0, padding=0.1)
+        ratio_item.setMouseEnabled(x=True, y=False)
         ratio_item.showGrid(x=True, y=True, alpha=0.2)
         ratio_item.setXLink(item)
         self._curves[RATIO_TERM] = ratio_item.plot([], [], pen=pg.mkPen(QColor(_COLORS[RATIO_TERM]), width=2),
