@@ -275,15 +275,24 @@ def _evaluation_section(evaluation: Optional[Dict[str, Any]]) -> str:
 
     confusion = evaluation.get("confusion")
     if confusion:
-        n_columns = max(len(row) for row in confusion)
-        row_names = names if names and len(names) == len(confusion) else [str(i + 1) for i in range(len(confusion))]
-        header = "".join(f'<th class="num">{j}</th>' for j in range(1, n_columns + 1))
+        n_rows, n_columns = len(confusion), max(len(row) for row in confusion)
+        row_names = names if names and len(names) == n_rows else [str(i + 1) for i in range(n_rows)]
+        # metrics.Evaluation: columns are the matched classes, plus a last "no class" column.
+        column_names = [row_names[j] if j < n_rows else "no class" for j in range(n_columns)]
+        header = "".join(f'<th class="num">{_esc(name)}</th>' for name in column_names)
         body = "\n".join(
             f"<tr><th>{_esc(name)}</th>" + "".join(f'<td class="num">{_esc(cell)}</td>' for cell in row) + "</tr>"
             for name, row in zip(row_names, confusion))
-        parts.append("<h3>Confusion matrix</h3>\n<p class=\"note\">Rows: reference classes; columns: as given by the "
-                     "evaluation (clusters, in matched order when matched).</p>\n"
-                     f'<table class="confusion"><tr><th></th>{header}</tr>\n{body}\n</table>\n')
+        parts.append("<h3>Confusion matrix</h3>\n<p class=\"note\">Rows: reference classes. Columns: the class "
+                     "that each pixel's cluster was matched to (one-to-one, maximising agreement); "
+                     "\u201cno class\u201d counts pixels not clustered or in a cluster matched to no class.</p>\n"
+                     f'<table class="confusion"><tr><th>reference \\ matched</th>{header}</tr>\n{body}\n</table>\n')
+    counts = [(key, label) for key, label in (("n_scored", "labelled pixels scored"),
+                                               ("n_unclustered", "labelled pixels not clustered (count as wrong)"))
+              if _number(evaluation.get(key)) is not None]
+    if counts:
+        parts.append("<p>" + "; ".join(f"{_esc(label)}: {int(evaluation[key])}" for key, label in counts)
+                     + ".</p>\n")
     return "".join(parts)
 
 
@@ -335,7 +344,9 @@ def write_report(path, *, title: str, params: Dict[str, Any], info: Dict[str, An
         Names of clusters 1..K.
     evaluation : dict, optional
         ``oa``, ``nmi``, ``kappa``, ``per_class_accuracy`` (list, reference classes 1..C), ``class_names``
-        (list or None), ``confusion`` (list of lists, rows = reference classes).
+        (list or None), ``confusion`` (list of lists: rows = reference classes, columns = matched classes plus
+        a last "no class" column, as ``metrics.Evaluation.as_dict()`` gives), optionally ``n_scored`` and
+        ``n_unclustered``.
 
     Returns
     -------

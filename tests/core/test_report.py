@@ -113,15 +113,20 @@ def test_parameters_and_run_info(tmp_path):
 
 def test_evaluation_section(tmp_path):
     evaluation = {"oa": 0.91234, "nmi": 0.8123, "kappa": 0.7777, "per_class_accuracy": [0.95, 0.5],
-                  "class_names": ["Roof", "Tree"], "confusion": [[19, 1], [5, 5]]}
+                  "class_names": ["Roof", "Tree"], "confusion": [[19, 1, 0], [5, 5, 2]], "n_scored": 32,
+                  "n_unclustered": 2, "mapping": {"0": 1, "1": 2}}
     text = write(tmp_path, evaluation=evaluation)
     assert "0.9123 (91.23 %)" in text and "0.8123" in text and "0.7777" in text
     assert re.search(r'<td class="num">1</td><td>Roof</td><td class="num">0\.9500</td>', text)
     assert re.search(r'<td class="num">2</td><td>Tree</td><td class="num">0\.5000</td>', text)
-    assert re.search(r'<tr><th>Roof</th><td class="num">19</td><td class="num">1</td></tr>', text)
-    assert re.search(r'<tr><th>Tree</th><td class="num">5</td><td class="num">5</td></tr>', text)
+    assert re.search(r'<th class="num">Roof</th><th class="num">Tree</th><th class="num">no class</th></tr>', text)
+    assert re.search(r'<tr><th>Roof</th><td class="num">19</td><td class="num">1</td><td class="num">0</td></tr>',
+                     text)
+    assert re.search(r'<tr><th>Tree</th><td class="num">5</td><td class="num">5</td><td class="num">2</td></tr>',
+                     text)
+    assert "labelled pixels scored: 32; labelled pixels not clustered (count as wrong): 2." in text
     unnamed = write(tmp_path, evaluation=dict(evaluation, class_names=None))
-    assert "<td>Class 2</td>" in unnamed
+    assert "<td>Class 2</td>" in unnamed and '<tr><th>Class 2</th><td class="num">5</td>' in unnamed
     assert "Evaluation against the reference" not in write(tmp_path, evaluation=None)
 
 
