@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import warnings
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -682,19 +683,22 @@ def check_output_path(path, inputs: Sequence = (), *, extensions: Sequence[str] 
     return path
 
 
+# Temporary names handed out and not yet committed or discarded (QGIS may run two tasks in one process).
 _RESERVED_TEMPS: set = set()
+_RESERVED_LOCK = threading.Lock()
 
 
 def _reserve_temp(path: str) -> str:
     """A free hidden temporary name beside ``path``: ``.<stem>.partial-<pid><suffix>``."""
     folder, name = os.path.split(path)
     stem, suffix = os.path.splitext(name)
-    candidate = os.path.join(folder, f".{stem}.partial-{os.getpid()}{suffix}")
-    counter = 1
-    while candidate in _RESERVED_TEMPS or os.path.lexists(candidate):
-        candidate = os.path.join(folder, f".{stem}.partial-{os.getpid()}-{counter}{suffix}")
-        counter += 1
-    _RESERVED_TEMPS.add(candidate)
+    with _RESERVED_LOCK:
+        candidate = os.path.join(folder, f".{stem}.partial-{os.getpid()}{suffix}")
+        counter = 1
+        while candidate in _RESERVED_TEMPS or os.path.lexists(candidate):
+            candidate = os.path.join(folder, f".{stem}.partial-{os.getpid()}-{counter}{suffix}")
+            counter += 1
+        _RESERVED_TEMPS.add(candidate)
     return candidate
 
 
