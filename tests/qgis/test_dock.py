@@ -6,11 +6,8 @@ import time
 
 import numpy as np
 import pytest
-from qgis.core import (Qgis, QgsApplication, QgsPalettedRasterRenderer, QgsProcessingAlgorithm,
-                       QgsProcessingException, QgsProcessingParameterBand, QgsProcessingParameterEnum,
-                       QgsProcessingParameterMapLayer, QgsProcessingParameterNumber,
-                       QgsProcessingParameterRasterDestination, QgsProcessingParameterRasterLayer,
-                       QgsProcessingProvider, QgsProject, QgsRasterLayer, QgsSettings, QgsSingleBandGrayRenderer,
+from qgis.core import (Qgis, QgsApplication, QgsFeature, QgsGeometry, QgsPalettedRasterRenderer,
+                       QgsProcessingContext, QgsProject, QgsRasterLayer, QgsSettings, QgsSingleBandGrayRenderer,
                        QgsVectorLayer)
 from qgis.PyQt.QtCore import QObject, Qt, pyqtSlot
 from qgis.PyQt.QtTest import QTest
@@ -20,7 +17,8 @@ from scdsc_qgis.dock import ScdscDockWidget, cluster_sizes, default_output_path
 from scdsc_qgis.dock_plot import TrainingPlot
 from scdsc_qgis.dock_settings import DockSettings
 from scdsc_qgis.feedback import TrainingFeedback, push_training_record
-from tests.conftest import write_raster
+from scdsc_qgis.provider import ScdscProvider
+from scdsc_core import evaluate_rasters
 
 WAIT_SECONDS = 60  # upper bound of every wait loop; a finished run ends the loop at once
 
@@ -33,96 +31,15 @@ def wait_until(predicate, timeout=WAIT_SECONDS):
         QTest.qWait(20)
 
 
-# --------------------------------------------------------------------------------------------------------------
-# A stand-in for scdsc:cluster with the same parameter ids (until the provider lands)
-# --------------------------------------------------------------------------------------------------------------
-class FakeClusterAlgorithm(QgsProcessingAlgorithm):
-    """Labels by the brightest of the first K bands; reports training records like the real algorithm."""
-
-    def name(self):
-        return "cluster"
-
-    def displayName(self):
-        return "fake SCDSC clustering"
-
-    def createInstance(self):
-        return FakeClusterAlgorithm()
-
-    def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterRasterLayer("INPUT", "Input"))
-        self.addParameter(QgsProcessingParameterBand("BANDS", "Bands", None, "INPUT", optional=True,
-                                                     allowMultiple=True))
-        self.addParameter(QgsProcessingParameterMapLayer("MASK", "Mask", optional=True))
-        self.addParameter(QgsProcessingParameterNumber("N_CLUSTERS", "K", defaultValue=8, minValue=2))
-        self.addParameter(QgsProcessingParameterEnum("MODE", "Mode", ["fast", "paper"], defaultValue=0))
-        for name in ("SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "SEED"):
-            self.addParameter(QgsProcessingParameterNumber(name, name, defaultValue=0, minValue=0))
-        self.addParameter(QgsProcessingParameterNumber("LEARNING_RATE", "lr",
-                                                       QgsProcessingParameterNumber.Type.Double, 0.0))
-        for name in ("ALPHA", "BETA", "WINDOW"):
-            self.addParameter(QgsProcessingParameterNumber(name, name, QgsProcessingParameterNumber.Type.Double,
-                                                           None, optional=True))
-        self.addParameter(QgsProcessingParameterEnum("DEVICE", "Device", ["auto", "cpu", "cuda"], defaultValue=0))
-        self.addParameter(QgsProcessingParameterRasterLayer("REFERENCE", "Reference", optional=True))
-        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "Clusters"))
-        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT_CONFIDENCE", "Confidence",
-                                                                  optional=True, createByDefault=False))
-
-    def processAlgorithm(self, parameters, context, feedback):
-        from osgeo import gdal
-        from scdsc_core.style import write_gray_qml, write_paletted_qml
-        layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
-        if layer.bandCount() < 8:
-            raise QgsProcessingException(f"INPUT needs at least 8 bands, got {layer.bandCount()} in {layer.name()}")
-        k = self.parameterAsInt(parameters, "N_CLUSTERS", context)
-        epochs = self.parameterAsInt(parameters, "EPOCHS", context) or 5
-        output = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
-        confidence = self.parameterAsOutputLayer(parameters, "OUTPUT_CONFIDENCE", context)
-        ds = gdal.Open(layer.source())
-        cube = ds.ReadAsArray().astype(np.float32)[:k]
-        feedback.setProgressText("Training")
-        for epoch in range(epochs):
-            if feedback.isCanceled():
-                raise QgsProcessingException("Cancelled")
-            push_training_record(feedback, {"stage": "cluster", "epoch": epoch, "step": epoch,
-                                            "loss": 1.0 / (epoch + 1), "loss_rec": 0.5, "loss_orth": 0.1,
-                                            "loss_nonlocal": 0.2, "loss_local": 0.2, "confident_ratio": 0.5})
-            feedback.setProgress(100.0 * (epoch + 1) / epochs)
-            time.sleep(0.02)  # stands in for a training step, so that Cancel has something to stop
-        labels = (np.argmax(cube, axis=0) + 1).astype(np.uint8)
-        write_raster(output, labels, dtype=np.uint8)
-        write_paletted_qml(os.path.splitext(output)[0] + ".qml", k)
-        results = {"OUTPUT": output, "OA": None, "NMI": None, "KAPPA": None}
-        if self.parameterAsRasterLayer(parameters, "REFERENCE", context) is not None:
-            results.update(OA=0.75, NMI=0.5, KAPPA=0.25)
-        if confidence:
-            write_raster(confidence, np.ones_like(labels, dtype=np.float32))
-            write_gray_qml(os.path.splitext(confidence)[0] + ".qml")
-            results["OUTPUT_CONFIDENCE"] = confidence
-        return results
-
-
-class FakeProvider(QgsProcessingProvider):
-    def id(self):
-        return "scdsctest"
-
-    def name(self):
-        return "SCDSC test"
-
-    def loadAlgorithms(self):
-        self.addAlgorithm(FakeClusterAlgorithm())
-
-
 @pytest.fixture
-def algorithm_id(qgis_app, monkeypatch):
-    """Register the algorithm the dock runs and point the dock at it."""
-    provider = FakeProvider()
-    QgsApplication.processingRegistry().addProvider(provider)
-    monkeypatch.setattr(ScdscDockWidget, "algorithm_id", "scdsctest:cluster")
+def provider(qgis_processing):
+    """The SCDSC Processing provider, registered for the test (kept referenced) and removed afterwards."""
+    prov = ScdscProvider()
+    QgsApplication.processingRegistry().addProvider(prov)
     try:
-        yield "scdsctest:cluster"
+        yield prov
     finally:
-        QgsApplication.processingRegistry().removeProvider(provider)
+        QgsApplication.processingRegistry().removeProvider(prov)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -262,6 +179,24 @@ def test_run_sends_the_fields_as_parameters(dock, planted_layer, tmp_path, monke
     assert dock.last_parameters == params
 
 
+def test_the_algorithm_accepts_the_parameters(dock, planted_layer, provider, tmp_path):
+    """Every id the dock sends exists in scdsc:cluster, and a fully filled dock passes its checks."""
+    layer, reference = planted_layer
+    fill_quick_run(dock, layer, tmp_path / "labels.tif")
+    dock.bands_edit.setText("1-12")
+    dock.reference_combo.setLayer(reference)
+    dock.confidence_check.setChecked(True)
+    dock.alpha_spin.setValue(3.0)
+    dock.beta_spin.setValue(1.0)
+    dock.window_spin.setValue(5)
+    params = dock.parameters()
+    algorithm = QgsApplication.processingRegistry().algorithmById("scdsc:cluster")
+    assert set(params) <= {definition.name() for definition in algorithm.parameterDefinitions()}
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    assert algorithm.checkParameterValues(params, context) == (True, "")
+
+
 def test_defaults_leave_optional_parameters_out(dock, planted_layer):
     layer, _ = planted_layer
     dock.input_combo.setLayer(layer)
@@ -393,7 +328,7 @@ def test_feedback_records_from_a_worker_thread_arrive_in_the_gui_thread(qgis_app
 # --------------------------------------------------------------------------------------------------------------
 # Runs through the task manager
 # --------------------------------------------------------------------------------------------------------------
-def test_run_adds_styled_layers_sizes_and_plot(dock, planted_layer, algorithm_id, tmp_path, qgis_iface):
+def test_run_adds_styled_layers_sizes_and_plot(dock, planted_layer, provider, tmp_path, qgis_iface):
     layer, reference = planted_layer
     outcome = Outcome(dock)
     fill_quick_run(dock, layer, tmp_path / "labels.tif")
@@ -427,11 +362,13 @@ def test_run_adds_styled_layers_sizes_and_plot(dock, planted_layer, algorithm_id
     assert sum(sizes) == layer.width() * layer.height()
     swatches = [dock.sizes_table.item(row, 0).data(Qt.ItemDataRole.UserRole) for row in range(4)]
     assert swatches == [c.color.name() for c in classes]
-    assert dock.metrics_label.text() == "Against the reference: OA 0.750 · NMI 0.500 · kappa 0.250"
+    evaluation = evaluate_rasters(str(tmp_path / "labels.tif"), reference.source())
+    assert dock.metrics_label.text() == "Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}".format(
+        evaluation.oa, evaluation.nmi, evaluation.kappa)
     assert not qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
 
 
-def test_cancel_during_training_leaves_no_output(dock, planted_layer, algorithm_id, tmp_path):
+def test_cancel_during_training_leaves_no_output(dock, planted_layer, provider, tmp_path):
     layer, _ = planted_layer
     outcome = Outcome(dock)
     fill_quick_run(dock, layer, tmp_path / "labels.tif")
@@ -449,7 +386,7 @@ def test_cancel_during_training_leaves_no_output(dock, planted_layer, algorithm_
     assert dock.run_button.isEnabled()
 
 
-def test_failing_input_shows_the_message_in_the_dock(dock, make_raster, algorithm_id, tmp_path, qgis_iface,
+def test_failing_input_shows_the_message_in_the_dock(dock, make_raster, provider, tmp_path, qgis_iface,
                                                      qgis_new_project):
     one_band = QgsRasterLayer(make_raster(np.ones((1, 6, 6), np.float32), name="one_band.tif"), "one band")
     QgsProject.instance().addMapLayer(one_band)
@@ -464,13 +401,35 @@ def test_failing_input_shows_the_message_in_the_dock(dock, make_raster, algorith
     assert not os.path.exists(tmp_path / "labels.tif")
 
 
-def test_shutdown_cancels_a_running_task(dock, planted_layer, algorithm_id, tmp_path):
+def test_error_inside_the_task_shows_the_message_in_the_dock(dock, planted_layer, provider, tmp_path,
+                                                            qgis_iface):
+    """A mask that covers no pixel passes the cheap checks; the core refuses it while the task runs."""
+    layer, _ = planted_layer
+    far_away = QgsVectorLayer("Polygon?crs=EPSG:32633", "far away", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt("POLYGON((0 0, 10 0, 10 10, 0 10, 0 0))"))
+    far_away.dataProvider().addFeatures([feature])
+    QgsProject.instance().addMapLayer(far_away)
+    outcome = Outcome(dock)
+    fill_quick_run(dock, layer, tmp_path / "labels.tif")
+    dock.mask_combo.setLayer(far_away)
+    dock.run()
+    wait_until(lambda: outcome.finished)
+    assert outcome.finished == ["failed"]
+    message = dock.message_label.text()
+    assert "mask" in message.lower() and "Traceback" not in message
+    assert any(message in m for m in qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical))
+    assert dock.mask_combo.currentLayer() is far_away
+    assert not [p for p in os.listdir(tmp_path) if p.startswith("labels")]
+
+
+def test_shutdown_cancels_a_running_task(dock, planted_layer, provider, tmp_path):
     layer, _ = planted_layer
     outcome = Outcome(dock)
     fill_quick_run(dock, layer, tmp_path / "labels.tif")
     dock.epochs_spin.setValue(100000)
     dock.run()
-    wait_until(lambda: outcome.records)
+    wait_until(lambda: dock.stage_label.text() not in ("", "Starting…"))  # the worker has begun
     handle = dock.run_handle
     dock.shutdown()
     assert dock.run_handle is None
