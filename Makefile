@@ -59,3 +59,16 @@ screenshots: setup
 	rc=$$?; rm -rf $$tmp; \
 	test $$rc -eq 0 && test -s docs/images/dock_training.png && test -s docs/images/qgis_result.png \
 	    && echo "wrote docs/images/dock_training.png docs/images/qgis_result.png"
+
+# ---- Benchmarks (issue 6) -----------------------------------------------------------------------------------
+# Semi-synthetic scenes are generated on demand into .bench-data/ (gitignored); records are appended to
+# bench/results/*.jsonl and the tables of docs/benchmarks.md are regenerated after every job. `bench` is the full
+# set (hours on 2 cores: it includes a complete paper-mode run, 10 M pixels and exact FINCH at 1 M points; it
+# resumes: jobs already measured at the current commit are skipped); `bench-quick` is the subset documented in
+# docs/benchmarks.md (about 20-30 minutes on an idle 2-core machine).
+.PHONY: bench bench-quick
+bench: setup
+	@$(PY) -m bench all --resume
+
+bench-quick: setup
+	@$(PY) -m bench quick
