@@ -1,0 +1,84 @@
+"""qgis_process with a fresh profile: the plugin's provider, scdsc:cluster and the shipped model."""
+# SPDX-License-Identifier: GPL-2.0-or-later
+import csv
+import os
+
+import numpy as np
+import pytest
+from osgeo import gdal
+
+from qgis_process_helpers import REPO, make_profile, qgis_env, run_json
+from tests.conftest import planted_cube, write_raster
+
+gdal.UseExceptions()
+MODEL = REPO / "tests" / "data" / "scdsc_cluster_sizes.model3"
+
+
+@pytest.fixture
+def qgis_process_env(tmp_path):
+    """``(env, cwd)`` for qgis_process: a fresh profile with the checkout's plugin symlinked and enabled."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir(mode=0o700)
+    profile = make_profile(tmp_path / "profile")
+    return qgis_env(profile, scratch), scratch
+
+
+def test_provider_is_listed(qgis_process_env):
+    env, cwd = qgis_process_env
+    rc, listing, stdout, stderr = run_json(["list"], env, cwd)
+    assert rc == 0, stderr
+    algorithms = listing["providers"]["scdsc"]["algorithms"]
+    assert set(algorithms) == {"scdsc:cluster", "scdsc:fit", "scdsc:apply", "scdsc:evaluate"}
+    assert algorithms["scdsc:cluster"]["name"] == "SCDSC clustering"
+
+
+@pytest.fixture
+def small_raster(tmp_path):
+    """A 16 x 16 planted raster with 3 classes and its reference labels: ``(image_path, labels_path)``."""
+    cube, labels = planted_cube(n_classes=3, size=16, bands=10)
+    return write_raster(tmp_path / "small.tif", cube), write_raster(tmp_path / "small_ref.tif", labels)
+
+
+def test_cluster_from_the_shell(qgis_process_env, small_raster, tmp_path):
+    env, cwd = qgis_process_env
+    image, reference = small_raster
+    out = tmp_path / "labels.tif"
+    rc, result, stdout, stderr = run_json(["run", "scdsc:cluster", "--", f"INPUT={image}", "N_CLUSTERS=3",
+                                           f"OUTPUT={out}", f"REFERENCE={reference}", "PRETRAIN_EPOCHS=2",
+                                           "EPOCHS=2"], env, cwd)
+    assert rc == 0, stdout + stderr
+    assert result["results"]["OUTPUT"] == str(out)
+    assert 0.0 < result["results"]["OA"] <= 1.0
+    ds = gdal.Open(str(out))
+    labels = ds.ReadAsArray()
+    assert set(np.unique(labels)) == {1, 2, 3}
+    assert ds.GetGeoTransform() == gdal.Open(image).GetGeoTransform()
+    assert (tmp_path / "labels.qml").is_file()
+
+
+def test_error_exits_with_the_message(qgis_process_env, tmp_path):
+    env, cwd = qgis_process_env
+    image = write_raster(tmp_path / "one.tif", np.ones((6, 6), dtype=np.float32))
+    rc, _, stdout, stderr = run_json(["run", "scdsc:cluster", "--", f"INPUT={image}", "N_CLUSTERS=3",
+                                      f"OUTPUT={tmp_path / 'labels.tif'}"], env, cwd)
+    assert rc == 1
+    assert "at least 8 bands" in stdout + stderr
+    assert "Traceback" not in stdout + stderr
+    assert not (tmp_path / "labels.tif").exists()
+
+
+def test_shipped_model_chains_cluster_with_a_native_algorithm(qgis_process_env, small_raster, tmp_path):
+    env, cwd = qgis_process_env
+    image, _ = small_raster
+    labels_path, sizes_path = tmp_path / "labels.tif", tmp_path / "sizes.csv"
+    rc, result, stdout, stderr = run_json(["run", str(MODEL), "--", f"image={image}", "clusters=3", "epochs=2",
+                                           "pretrain_epochs=2", f"cluster:labels={labels_path}",
+                                           f"sizes:sizes={sizes_path}"], env, cwd)
+    assert rc == 0, stdout + stderr
+    labels = gdal.Open(str(labels_path)).ReadAsArray()
+    with open(sizes_path, newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    counts = {int(float(row["value"])): int(row["count"]) for row in rows}
+    values, sizes = np.unique(labels, return_counts=True)
+    assert counts == dict(zip(values.tolist(), sizes.tolist()))
+    assert set(counts) == {1, 2, 3} and sum(counts.values()) == labels.size
