@@ -1,0 +1,90 @@
+"""Which methods run under which protocol with how many seeds: the full comparison and its quick subset."""
+# SPDX-License-Identifier: GPL-2.0-or-later
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Sequence, Tuple
+
+from .runner import Job, make_jobs
+from .scenes import SCENE_NAMES
+
+BASELINES = ("kmeans", "finch", "finch-patch", "gmm", "spectral")
+FAST_ABLATIONS = ("scdsc-fast", "scdsc-fast-none", "scdsc-fast-local", "scdsc-fast-mc")
+PAPER_ABLATIONS = ("scdsc-paper", "scdsc-paper-none", "scdsc-paper-local", "scdsc-paper-mc")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A named set of runs: (protocol, methods, seeds) groups over some scenes.
+
+    Attributes
+    ----------
+    name : str
+    scenes : tuple of str
+    groups : tuple of (protocol, methods, seeds)
+    note : str
+        What the plan is for and what it costs, shown by ``python -m bench.accuracy list``.
+    """
+
+    name: str
+    scenes: Tuple[str, ...]
+    groups: Tuple[Tuple[str, Tuple[str, ...], Tuple[int, ...]], ...]
+    note: str = ""
+
+    def jobs(self, scenes: Sequence[str] = None) -> List[Job]:
+        """Every job of the plan (optionally restricted to some scenes), cheap methods first within a scene."""
+        jobs: List[Job] = []
+        for scene in (scenes or self.scenes):
+            for protocol, methods, seeds in self.groups:
+                jobs.extend(make_jobs([scene], {protocol: methods}, seeds))
+        return jobs
+
+    def methods_by_protocol(self) -> Dict[str, List[str]]:
+        """The methods of each protocol, in plan order."""
+        out: Dict[str, List[str]] = {}
+        for protocol, methods, _ in self.groups:
+            out.setdefault(protocol, [])
+            out[protocol].extend(m for m in methods if m not in out[protocol])
+        return out
+
+    def protocols(self) -> List[str]:
+        """The protocols the plan uses, in order."""
+        return list(self.methods_by_protocol())
+
+
+SEEDS = tuple(range(10))
+
+PLANS: Dict[str, Plan] = {p.name: p for p in [
+    Plan("full", SCENE_NAMES, (
+        ("labelled", BASELINES + FAST_ABLATIONS, SEEDS),
+        ("all", BASELINES + ("scdsc-fast", "scdsc-fast-none"), SEEDS),
+        ("labelled", ("scdsc-paper",), SEEDS),
+    ), note="Every method, 10 seeds (0-9), both protocols; SCDSC paper mode (400 full-batch epochs) on the "
+            "labelled protocol only, last because it dominates the cost."),
+    Plan("paper-ablation", SCENE_NAMES, (
+        ("labelled", PAPER_ABLATIONS[1:], (0, 1, 2)),
+    ), note="The ablations in paper mode, 3 seeds: the paper's Table 5 setting, expensive."),
+    Plan("quick", SCENE_NAMES, (
+        ("labelled", ("kmeans", "finch", "finch-patch", "gmm", "scdsc-fast", "scdsc-fast-none"), (0, 1, 2)),
+        ("all", ("kmeans", "finch-patch", "scdsc-fast"), (0, 1)),
+    ), note="A subset that runs in under 15 minutes on 2 cores: baselines and SCDSC fast mode, 2-3 seeds."),
+]}
+
+
+def custom_plan(methods: Sequence[str], protocols: Sequence[str], seeds: Sequence[int],
+                scenes: Sequence[str] = SCENE_NAMES, name: str = "custom") -> Plan:
+    """A plan from command-line choices (used for the label-free default search)."""
+    return Plan(name, tuple(scenes), tuple((p, tuple(methods), tuple(int(s) for s in seeds)) for p in protocols),
+                note="from the command line")
+
+
+def parse_seeds(text: str) -> List[int]:
+    """``"0-9"``, ``"0,3,5"`` or ``"2"`` -> list of seeds."""
+    seeds: List[int] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if "-" in part:
+            a, b = (int(v) for v in part.split("-", 1))
+            seeds.extend(range(a, b + 1))
+        else:
+            seeds.append(int(part))
+    return seeds

@@ -1,0 +1,150 @@
+"""Tests of the accuracy harness: one method on a tiny generated scene writes a record; tables format it."""
+# SPDX-License-Identifier: GPL-2.0-or-later
+import json
+
+import numpy as np
+import pytest
+
+from bench.accuracy import methods as M
+from bench.accuracy.plans import PLANS, parse_seeds
+from bench.accuracy.runner import Job, clustered_mask, read_records, run_jobs
+from bench.accuracy.scenes import planted_scene
+from bench.accuracy.tables import (fmt_mean_std, fmt_seconds, mean_std, per_class_table, replace_blocks,
+                                   scene_table, summarise)
+
+
+def _record(method, seed, oa, nmi=0.5, kappa=0.4, time_s=1.0, per_class=(1.0, 0.5), start=None, **extra):
+    r = {"scene": "s", "protocol": "labelled", "method": method, "seed": seed, "oa": oa, "nmi": nmi,
+         "kappa": kappa, "time_s": time_s, "per_class": list(per_class), "class_names": ["wheat", "rye"]}
+    if start is not None:
+        r["start"] = {"oa": start, "nmi": 0.1, "kappa": 0.1, "per_class": [0.0, 0.0]}
+    r.update(extra)
+    return r
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The harness
+# ----------------------------------------------------------------------------------------------------------------
+
+def test_kmeans_on_a_planted_scene_writes_a_complete_record(tmp_path):
+    scene = planted_scene(n_classes=3, size=15, bands=12)
+    results = tmp_path / "r.jsonl"
+    written = run_jobs([Job("planted", "labelled", "kmeans", 0)], {"planted": scene}, results,
+                       maps_dir=tmp_path / "maps", threads=1)
+    assert len(written) == 1
+    (record,) = read_records(results)
+    assert record["method"] == "kmeans" and record["seed"] == 0 and "error" not in record
+    assert record["oa"] == pytest.approx(1.0)  # the stripes are trivially separable
+    assert record["kappa"] == pytest.approx(1.0)
+    assert record["per_class"] == [1.0, 1.0, 1.0]
+    labelled = int((scene.labels > 0).sum())
+    assert record["n_clustered"] == labelled and record["n_scored"] == labelled
+    assert sum(record["cluster_sizes"]) == labelled
+    assert record["time_s"] >= 0 and record["run_env"]["threads"] == 1
+    saved = np.load(tmp_path / "maps" / "planted__labelled__kmeans__s0.npy")
+    assert (saved >= 0).sum() == labelled and np.all(saved[scene.labels == 0] == -1)
+
+
+def test_all_pixels_protocol_clusters_unlabelled_pixels_but_scores_labelled_ones(tmp_path):
+    scene = planted_scene(n_classes=3, size=15, bands=12)
+    run_jobs([Job("planted", "all", "gmm", 1)], {"planted": scene}, tmp_path / "r.jsonl", threads=1)
+    (record,) = read_records(tmp_path / "r.jsonl")
+    assert record["n_clustered"] == scene.labels.size
+    assert record["n_scored"] == int((scene.labels > 0).sum())
+    assert clustered_mask(scene, "all").sum() > clustered_mask(scene, "labelled").sum()
+
+
+def test_resume_skips_finished_jobs_and_a_failure_is_recorded_not_raised(tmp_path, monkeypatch):
+    scene = planted_scene(n_classes=3, size=15, bands=12)
+    results = tmp_path / "r.jsonl"
+    jobs = [Job("planted", "labelled", "kmeans", 0)]
+    run_jobs(jobs, {"planted": scene}, results, threads=1)
+    assert run_jobs(jobs, {"planted": scene}, results, threads=1) == []  # already done
+
+    def broken(scene, mask, seed):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(M.METHODS, "gmm", M.MethodSpec("gmm", "GMM", "baseline", broken))
+    (failed,) = run_jobs([Job("planted", "labelled", "gmm", 0)], {"planted": scene}, results, threads=1)
+    assert failed["error"] == "RuntimeError: boom"
+    assert [r["method"] for r in read_records(results)] == ["kmeans", "gmm"]
+
+
+def test_a_torn_last_line_is_ignored(tmp_path):
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(_record("kmeans", 0, 0.5)) + "\n{\"scene\": \"s\", \"oa", encoding="utf-8")
+    assert len(read_records(path)) == 1
+
+
+def test_finch_cut_to_k_merges_the_closest_pair_of_means():
+    # Four tight groups on the unit circle: angles 0, 10, 90, 180 degrees. K=3 must merge the 0/10 pair.
+    rng = np.random.default_rng(0)
+    angles = np.repeat(np.deg2rad([0.0, 10.0, 90.0, 180.0]), 30) + 0.002 * rng.standard_normal(120)
+    points = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    start = np.repeat(np.arange(4), 30)
+    merged = M._merge_to_k(points, start, 3)
+    assert len(np.unique(merged)) == 3
+    assert len(np.unique(merged[:60])) == 1
+    assert len({merged[60], merged[90], merged[0]}) == 3
+
+
+def test_scdsc_specification_is_parsed_into_estimator_parameters():
+    assert M.parse_scdsc_spec("scdsc:mode=paper,alpha=0,learning_rate=1e-3,bf16=true") == {
+        "mode": "paper", "alpha": 0, "learning_rate": 0.001, "bf16": True}
+    assert M.parse_scdsc_spec("scdsc:beta=2.5") == {"beta": 2.5, "mode": "fast"}
+    with pytest.raises(ValueError, match="expected key=value"):
+        M.parse_scdsc_spec("scdsc:alpha")
+    with pytest.raises(ValueError, match="unknown method 'kmean'"):
+        M.method_spec("kmean")
+
+
+def test_plans_name_only_known_methods_and_the_quick_plan_is_a_subset_of_the_full_one():
+    for plan in PLANS.values():
+        assert plan.jobs()  # make_jobs validates every method name
+    full = {(j.scene, j.protocol, j.method) for j in PLANS["full"].jobs()}
+    assert {(j.scene, j.protocol, j.method) for j in PLANS["quick"].jobs()} <= full
+    assert parse_seeds("0-2,7") == [0, 1, 2, 7]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Tables
+# ----------------------------------------------------------------------------------------------------------------
+
+def test_mean_and_sample_std_are_formatted_with_the_requested_scale_and_digits():
+    assert fmt_mean_std([0.8, 0.9], scale=100) == "85.00 ± 7.07"  # sample std: 0.0707
+    assert fmt_mean_std([0.5, 0.5, 0.5], digits=3) == "0.500 ± 0.000"
+    assert fmt_mean_std([0.123456], digits=3) == "0.123"  # one seed: no std
+    assert fmt_mean_std([]) == "–"
+    mean, std = mean_std([1.0, 2.0, 3.0, 4.0])
+    assert mean == 2.5 and std == pytest.approx(1.2909944)
+    assert [fmt_seconds([0.4]), fmt_seconds([12.34]), fmt_seconds([214.4])] == ["0.40", "12.3", "214"]
+
+
+def test_scene_table_rows_from_hand_made_records():
+    records = [_record("kmeans", 0, 0.70, time_s=2.0), _record("kmeans", 1, 0.80, time_s=4.0),
+               _record("scdsc-fast", 0, 0.90, nmi=0.8, kappa=0.85, start=0.60),
+               _record("scdsc-fast", 1, 0.94, nmi=0.9, kappa=0.95, start=0.70),
+               {"scene": "s", "protocol": "labelled", "method": "scdsc-fast", "seed": 2, "error": "X: y"}]
+    table = scene_table(summarise(records), "s", "labelled").splitlines()
+    assert table[0].startswith("| method | OA (%) | NMI | κ |")
+    scdsc, kmeans = table[2], table[3]  # registry order: SCDSC rows before the baselines
+    assert scdsc == ("| SCDSC fast mode (MC&L) | 92.00 ± 2.83 | 0.850 ± 0.071 | 0.900 ± 0.071 | 65.00 ± 7.07 | "
+                     "1.00 | 2 (1 failed) |")
+    assert kmeans == "| k-means (X8) | 75.00 ± 7.07 | 0.500 ± 0.000 | 0.400 ± 0.000 |  | 3.00 | 2 |"
+
+
+def test_a_seed_recorded_twice_counts_once_and_per_class_means_are_in_percent():
+    records = [_record("kmeans", 0, 0.1, per_class=(0.0, 0.0)), _record("kmeans", 0, 0.7, per_class=(1.0, 0.4)),
+               _record("kmeans", 1, 0.9, per_class=(0.5, 0.8))]
+    summaries = summarise(records)
+    assert summaries[("s", "labelled", "kmeans")].oa == [0.7, 0.9]
+    lines = per_class_table(summaries, "s", "labelled").splitlines()
+    assert lines[2] == "| 1 wheat | 75.0 |" and lines[3] == "| 2 rye | 60.0 |"
+
+
+def test_generated_blocks_are_replaced_and_prose_is_kept():
+    text = ("intro\n<!-- BEGIN GENERATED: t1 -->\nold\n<!-- END GENERATED: t1 -->\nmiddle\n"
+            "<!-- BEGIN GENERATED: t2 -->\nkeep\n<!-- END GENERATED: t2 -->\n")
+    new, missing = replace_blocks(text, {"t1": "| a |\n", "t3": "x"})
+    assert new == text.replace("old", "| a |")
+    assert missing == ["t3"]
