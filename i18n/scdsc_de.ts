@@ -6,17 +6,17 @@
     <message>
       <location filename="../scdsc_qgis/task.py" line="99" />
       <source>The Processing algorithm {} is not available: is the SCDSC plugin enabled?</source>
-      <translation type="unfinished" />
+      <translation>Der Processing-Algorithmus {} ist nicht verfügbar: Ist das SCDSC-Plugin aktiviert?</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/task.py" line="104" />
       <source>Invalid parameters for {}.</source>
-      <translation type="unfinished" />
+      <translation>Ungültige Parameter für {}.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/task.py" line="153" />
       <source>{} failed; the Processing log (View &gt; Panels &gt; Log Messages) has the details.</source>
-      <translation type="unfinished" />
+      <translation>{} ist fehlgeschlagen; Einzelheiten stehen im Processing-Protokoll (Ansicht &gt; Bedienfelder &gt; Protokollmeldungen).</translation>
     </message>
   </context>
   <context>
@@ -24,345 +24,370 @@
     <message>
       <location filename="../scdsc_qgis/dock.py" line="75" />
       <source>SCDSC clustering</source>
-      <translation type="unfinished" />
+      <translation>SCDSC-Clustering</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="100" />
       <source>Raster to cluster (any GDAL raster with at least 8 bands).</source>
-      <translation type="unfinished" />
+      <translation>Zu clusterndes Raster (jedes GDAL-Raster mit mindestens 8 Kanälen).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="101" />
       <source>Input raster</source>
-      <translation type="unfinished" />
+      <translation>Eingaberaster</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="104" />
       <source>all bands (e.g. 1-50,60)</source>
-      <translation type="unfinished" />
+      <translation>alle Kanäle (z. B. 1-50,60)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="105" />
       <source>1-based bands and ranges, e.g. 1-50,60. Empty: all bands except those flagged bad (bbl=0).</source>
-      <translation type="unfinished" />
+      <translation>Kanäle und Bereiche ab 1, z. B. 1-50,60. Leer: alle Kanäle außer den als schlecht markierten (bbl=0).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="113" />
       <source>Bands</source>
-      <translation type="unfinished" />
+      <translation>Kanäle</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="119" />
       <source>Optional polygons: only the pixels inside are clustered.</source>
-      <translation type="unfinished" />
+      <translation>Optionale Polygone: Nur die Pixel darin werden geclustert.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="120" />
       <source>Mask (optional)</source>
-      <translation type="unfinished" />
+      <translation>Maske (optional)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="124" />
       <source>Clusters</source>
-      <translation type="unfinished" />
+      <translation>Cluster</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="127" />
-      <source>Fast (sampled, mini-batch)</source>
-      <translation type="unfinished" />
+      <source>Fast</source>
+      <translation>Schnell</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="128" />
-      <source>Paper (full batch, as published)</source>
-      <translation type="unfinished" />
+      <source>Mini-batches on a sample of pixels; for large scenes.</source>
+      <translation>Mini-Batches auf einer Pixelstichprobe; für große Szenen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="129" />
+      <location filename="../scdsc_qgis/dock.py" line="130" />
+      <source>Paper</source>
+      <translation>Publikation</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="131" />
+      <source>Full batch, as published; for small scenes.</source>
+      <translation>Voller Batch wie veröffentlicht; für kleine Szenen.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="133" />
       <source>Mode</source>
-      <translation type="unfinished" />
+      <translation>Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="135" />
+      <location filename="../scdsc_qgis/dock.py" line="139" />
       <source>Optional reference labels (0 = unlabelled): the result is scored with OA, NMI and kappa.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="137" />
-      <source>Reference (optional)</source>
-      <translation type="unfinished" />
+      <translation>Optionale Referenzklassen (0 = unbeschriftet): Das Ergebnis wird mit OA, NMI und Kappa bewertet.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="141" />
+      <source>Reference (optional)</source>
+      <translation>Referenz (optional)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="145" />
       <source>GeoTIFF (*.tif *.tiff)</source>
-      <translation type="unfinished" />
+      <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="143" />
-      <source>automatic: next to the project, or temporary</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="147" />
+      <source>automatic</source>
+      <translation>automatisch</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="144" />
-      <source>Output labels</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="146" />
-      <source>Also write a confidence raster</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="148" />
+      <source>Label GeoTIFF to write. Empty: a new file next to the saved project, or in QGIS's temporary folder.</source>
+      <translation>Zu schreibendes Klassen-GeoTIFF. Leer: eine neue Datei neben dem gespeicherten Projekt oder im temporären Ordner von QGIS.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="150" />
-      <source>Advanced</source>
-      <translation type="unfinished" />
+      <source>Output labels</source>
+      <translation>Ausgabeklassen</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="152" />
+      <source>Also write it</source>
+      <translation>Auch schreiben</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="153" />
-      <source>mode default</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="154" />
-      <source>Pixels used for training in fast mode; 0 = mode default.</source>
-      <translation type="unfinished" />
+      <source>Write each pixel's largest soft assignment (0..1) beside the labels, and add it as a grey layer.</source>
+      <translation>Die größte weiche Zuordnung jedes Pixels (0..1) neben die Klassen schreiben und als Graustufen-Layer hinzufügen.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="155" />
-      <source>Sample size</source>
-      <translation type="unfinished" />
+      <source>Confidence raster</source>
+      <translation>Konfidenzraster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="157" />
-      <source>Clustering epochs</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="159" />
-      <source>Pretraining epochs</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="161" />
-      <source>Learning rate</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="163" />
-      <source>default</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="164" />
-      <source>Weight of the mini-cluster (non-local) term.</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="162" />
+      <source>Advanced</source>
+      <translation>Erweitert</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="165" />
-      <source>Alpha (non-local)</source>
-      <translation type="unfinished" />
+      <source>mode default</source>
+      <translation>Vorgabe des Modus</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="166" />
+      <source>Pixels used for training in fast mode; 0 = mode default.</source>
+      <translation>Für das Training im schnellen Modus verwendete Pixel; 0 = Vorgabe des Modus.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="167" />
-      <source>Weight of the smoothing (local) term.</source>
-      <translation type="unfinished" />
+      <source>Sample size</source>
+      <translation>Stichprobengröße</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="168" />
-      <source>Beta (local)</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="170" />
-      <source>Side of the smoothing window, in pixels (odd).</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="169" />
+      <source>Clustering epochs</source>
+      <translation>Clustering-Epochen</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="171" />
-      <source>Smoothing window</source>
-      <translation type="unfinished" />
+      <source>Pretraining epochs</source>
+      <translation>Vortrainings-Epochen</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="173" />
-      <source>Seed</source>
-      <translation type="unfinished" />
+      <source>Learning rate</source>
+      <translation>Lernrate</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="175" />
-      <source>Automatic</source>
-      <translation type="unfinished" />
+      <source>default</source>
+      <translation>Vorgabe</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="175" />
-      <source>CPU</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="175" />
-      <source>CUDA GPU</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="176" />
+      <source>Weight of the mini-cluster (non-local) term.</source>
+      <translation>Gewicht des Mini-Cluster-Terms (nicht-lokal).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="177" />
-      <source>Device</source>
-      <translation type="unfinished" />
+      <source>Alpha (non-local)</source>
+      <translation>Alpha (nicht-lokal)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="181" />
-      <source>Run</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="179" />
+      <source>Weight of the smoothing (local) term.</source>
+      <translation>Gewicht des Glättungsterms (lokal).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="180" />
+      <source>Beta (local)</source>
+      <translation>Beta (lokal)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="182" />
+      <source>Side of the smoothing window, in pixels (odd).</source>
+      <translation>Seitenlänge des Glättungsfensters in Pixeln (ungerade).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="183" />
+      <source>Smoothing window</source>
+      <translation>Glättungsfenster</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="185" />
+      <source>Seed</source>
+      <translation>Startwert</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <source>Automatic</source>
+      <translation>Automatisch</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <source>CPU</source>
+      <translation>CPU</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <source>CUDA GPU</source>
+      <translation>CUDA-GPU</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="189" />
+      <source>Device</source>
+      <translation>Gerät</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="193" />
+      <source>Run</source>
+      <translation>Ausführen</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="195" />
       <source>Cancel</source>
-      <translation type="unfinished" />
+      <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="203" />
+      <location filename="../scdsc_qgis/dock.py" line="215" />
       <source>Result</source>
-      <translation type="unfinished" />
+      <translation>Ergebnis</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="209" />
+      <location filename="../scdsc_qgis/dock.py" line="221" />
       <source>Cluster</source>
-      <translation type="unfinished" />
+      <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="209" />
+      <location filename="../scdsc_qgis/dock.py" line="221" />
       <source>Pixels</source>
-      <translation type="unfinished" />
+      <translation>Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="209" />
+      <location filename="../scdsc_qgis/dock.py" line="221" />
       <source>Share</source>
-      <translation type="unfinished" />
+      <translation>Anteil</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="279" />
+      <location filename="../scdsc_qgis/dock.py" line="291" />
       <source>Input raster: choose a raster layer of the project (none is selected).</source>
-      <translation type="unfinished" />
+      <translation>Eingaberaster: Wählen Sie einen Raster-Layer des Projekts (keiner ausgewählt).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="339" />
+      <location filename="../scdsc_qgis/dock.py" line="351" />
       <source>SCDSC clustering of {}</source>
-      <translation type="unfinished" />
+      <translation>SCDSC-Clustering von {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="347" />
+      <location filename="../scdsc_qgis/dock.py" line="359" />
       <source>Starting…</source>
-      <translation type="unfinished" />
+      <translation>Start…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="354" />
+      <location filename="../scdsc_qgis/dock.py" line="366" />
       <source>Could not start the clustering: {}</source>
-      <translation type="unfinished" />
+      <translation>Das Clustering konnte nicht gestartet werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="360" />
+      <location filename="../scdsc_qgis/dock.py" line="372" />
       <source>Cancelling…</source>
-      <translation type="unfinished" />
+      <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="419" />
+      <location filename="../scdsc_qgis/dock.py" line="431" />
       <source>The clustering finished, but its result could not be shown: {}</source>
-      <translation type="unfinished" />
+      <translation>Das Clustering ist fertig, aber das Ergebnis konnte nicht angezeigt werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="436" />
+      <location filename="../scdsc_qgis/dock.py" line="448" />
       <source>Cancelled: nothing was written.</source>
-      <translation type="unfinished" />
+      <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="441" />
+      <location filename="../scdsc_qgis/dock.py" line="453" />
       <source>Failed.</source>
-      <translation type="unfinished" />
+      <translation>Fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="461" />
+      <location filename="../scdsc_qgis/dock.py" line="473" />
       <source>the algorithm returned no label raster</source>
-      <translation type="unfinished" />
+      <translation>der Algorithmus hat kein Klassenraster zurückgegeben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="468" />
+      <location filename="../scdsc_qgis/dock.py" line="480" />
       <source>{} – SCDSC confidence</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="472" />
-      <source>{} – SCDSC clusters</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="481" />
-      <source>Done: {} clusters in {}</source>
-      <translation type="unfinished" />
+      <translation>{} – SCDSC-Konfidenz</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="484" />
-      <source>Added {}.</source>
-      <translation type="unfinished" />
+      <source>{} – SCDSC clusters</source>
+      <translation>{} – SCDSC-Cluster</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="493" />
+      <source>Done: {} clusters in {}</source>
+      <translation>Fertig: {} Cluster in {}</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="496" />
+      <source>Added {}.</source>
+      <translation>{} hinzugefügt.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="505" />
       <source>Cluster {}</source>
-      <translation type="unfinished" />
+      <translation>Cluster {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="513" />
+      <location filename="../scdsc_qgis/dock.py" line="525" />
       <source>No evaluation against the reference was returned.</source>
-      <translation type="unfinished" />
+      <translation>Es wurde keine Bewertung gegen die Referenz zurückgegeben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="514" />
+      <location filename="../scdsc_qgis/dock.py" line="526" />
       <source>Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="524" />
-      <source>Bands: {}</source>
-      <translation type="unfinished" />
+      <translation>Gegen die Referenz: OA {:.3f} · NMI {:.3f} · Kappa {:.3f}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="536" />
-      <source>all {} bands</source>
-      <translation type="unfinished" />
+      <source>Bands: {}</source>
+      <translation>Kanäle: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="544" />
+      <location filename="../scdsc_qgis/dock.py" line="548" />
+      <source>all {} bands</source>
+      <translation>alle {} Kanäle</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="556" />
       <source>{} of {} bands</source>
-      <translation type="unfinished" />
+      <translation>{} von {} Kanälen</translation>
     </message>
   </context>
   <context>
     <name>TrainingPlot</name>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="65" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="67" />
       <source>Log scale</source>
-      <translation type="unfinished" />
+      <translation>Logarithmische Skala</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="69" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="71" />
       <source>Training</source>
-      <translation type="unfinished" />
+      <translation>Training</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="85" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="87" />
       <source>Install pyqtgraph to see the training curves.</source>
-      <translation type="unfinished" />
+      <translation>Installieren Sie pyqtgraph, um die Trainingskurven zu sehen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="93" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="95" />
       <source>loss</source>
-      <translation type="unfinished" />
+      <translation>Verlust</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="107" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="111" />
       <source>confident</source>
-      <translation type="unfinished" />
+      <translation>sicher</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="108" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="112" />
       <source>recorded step</source>
-      <translation type="unfinished" />
+      <translation>aufgezeichneter Schritt</translation>
     </message>
   </context>
   <context>
@@ -370,497 +395,492 @@
     <message>
       <location filename="../scdsc_qgis/algorithms/apply.py" line="15" />
       <source>Labels a raster with a model saved by 'Train SCDSC model' or 'SCDSC clustering'. The raster must have the bands the model was trained on (by default the model's own band selection is used).</source>
-      <translation type="unfinished" />
+      <translation>Klassifiziert ein Raster mit einem Modell, das mit „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“ gespeichert wurde. Das Raster muss die Kanäle haben, auf denen das Modell trainiert wurde (standardmäßig wird die im Modell gespeicherte Kanalauswahl verwendet).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/apply.py" line="24" />
       <source>Apply SCDSC model</source>
-      <translation type="unfinished" />
+      <translation>SCDSC-Modell anwenden</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/apply.py" line="28" />
       <source>SCDSC model</source>
-      <translation type="unfinished" />
+      <translation>SCDSC-Modell</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/apply.py" line="28" />
       <source>SCDSC model (*.npz)</source>
-      <translation type="unfinished" />
+      <translation>SCDSC-Modell (*.npz)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
-      <translation type="unfinished" />
+      <translation>Eine Modelldatei aus „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="64" />
-      <source>MODEL {model} was trained on {expected} bands, but {count} bands of INPUT {name} are selected</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="86" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="54" />
       <source>{name} clusters</source>
-      <translation type="unfinished" />
+      <translation>{name} Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="87" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="55" />
       <source>{name} confidence</source>
-      <translation type="unfinished" />
+      <translation>{name} Konfidenz</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="79" />
       <source>Could not load the style {path}: {message}</source>
-      <translation type="unfinished" />
+      <translation>Der Stil {path} konnte nicht geladen werden: {message}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="148" />
       <source>loss {value:.4f}</source>
-      <translation type="unfinished" />
+      <translation>Verlust {value:.4f}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="150" />
       <source>confident ratio {value:.3f}</source>
-      <translation type="unfinished" />
+      <translation>Anteil sicherer Pixel {value:.3f}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="173" />
       <source>Clustering</source>
-      <translation type="unfinished" />
+      <translation>Clustering</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="210" />
       <source>Input raster</source>
-      <translation type="unfinished" />
+      <translation>Eingaberaster</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="211" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
-      <translation type="unfinished" />
+      <translation>Das zu clusternde (hyperspektrale) Raster: jedes dateibasierte Raster, das GDAL lesen kann, mit mindestens {n} Kanälen. NoData- und nicht-endliche Pixel bleiben ohne Klasse.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="213" />
       <source>Bands</source>
-      <translation type="unfinished" />
+      <translation>Kanäle</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="215" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
-      <translation type="unfinished" />
+      <translation>Zu verwendende Kanäle (mindestens {n}). Leer: alle Kanäle außer den in den Metadaten des Rasters als schlecht markierten (bbl = 0).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="217" />
       <source>Mask (polygon layer or raster)</source>
-      <translation type="unfinished" />
+      <translation>Maske (Polygon-Layer oder Raster)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
-      <translation type="unfinished" />
+      <translation>Nur Pixel innerhalb der Polygone (bei Bedarf in das KBS des Rasters umprojiziert) oder dort, wo das Maskenraster ungleich null ist, werden geclustert. Andere Pixel werden als NoData geschrieben.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="224" />
       <source>Number of clusters</source>
-      <translation type="unfinished" />
+      <translation>Anzahl der Cluster</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="226" />
       <source>K, the number of clusters (2 to {max}).</source>
-      <translation type="unfinished" />
+      <translation>K, die Anzahl der Cluster (2 bis {max}).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="230" />
       <source>Mode</source>
-      <translation type="unfinished" />
+      <translation>Modus</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
-      <translation type="unfinished" />
+      <translation>Schnell (Mini-Batches auf einer Stichprobe, für große Szenen)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
       <source>Paper (full batch, as published)</source>
-      <translation type="unfinished" />
+      <translation>Publikation (voller Batch, wie veröffentlicht)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
-      <translation type="unfinished" />
+      <translation>„Schnell“ trainiert in Mini-Batches auf einer Pixelstichprobe und klassifiziert die ganze Szene; „Publikation“ folgt der veröffentlichten Methode (voller Batch, 400 Epochen) und eignet sich für kleine Szenen.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
       <source>Training sample size (0 = mode default)</source>
-      <translation type="unfinished" />
+      <translation>Größe der Trainingsstichprobe (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="237" />
       <source>Number of pixels the network is trained on; all clustered pixels are labelled. 0 uses the mode's default.</source>
-      <translation type="unfinished" />
+      <translation>Anzahl der Pixel, auf denen das Netz trainiert wird; alle geclusterten Pixel erhalten eine Klasse. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
       <source>Clustering epochs (0 = mode default)</source>
-      <translation type="unfinished" />
+      <translation>Clustering-Epochen (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
       <source>Epochs of the clustering stage. 0 uses the mode's default.</source>
-      <translation type="unfinished" />
+      <translation>Epochen der Clustering-Phase. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="243" />
       <source>Autoencoder pretraining epochs (0 = mode default)</source>
-      <translation type="unfinished" />
+      <translation>Vortrainings-Epochen des Autoencoders (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
       <source>Epochs of the autoencoder pretraining. 0 uses the mode's default.</source>
-      <translation type="unfinished" />
+      <translation>Epochen des Autoencoder-Vortrainings. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
       <source>Learning rate (0 = mode default)</source>
-      <translation type="unfinished" />
+      <translation>Lernrate (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="248" />
       <source>Adam learning rate of the clustering stage. 0 uses the mode's default.</source>
-      <translation type="unfinished" />
+      <translation>Adam-Lernrate der Clustering-Phase. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
       <source>Mini-cluster loss weight (alpha)</source>
-      <translation type="unfinished" />
+      <translation>Gewicht des Mini-Cluster-Verlusts (Alpha)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="251" />
       <source>Weight of the loss that keeps each mini-cluster together. Empty: the default.</source>
-      <translation type="unfinished" />
+      <translation>Gewicht des Verlusts, der jeden Mini-Cluster zusammenhält. Leer: die Vorgabe.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
       <source>Smoothing loss weight (beta)</source>
-      <translation type="unfinished" />
+      <translation>Gewicht des Glättungsverlusts (Beta)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="255" />
       <source>Weight of the loss that pulls each pixel towards its neighbourhood's assignment. Empty: the default.</source>
-      <translation type="unfinished" />
+      <translation>Gewicht des Verlusts, der jedes Pixel zur Zuordnung seiner Nachbarschaft zieht. Leer: die Vorgabe.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="257" />
       <source>Smoothing window (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Glättungsfenster (Pixel)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
       <source>Side of the square window of the smoothing loss (odd). Empty: the default.</source>
-      <translation type="unfinished" />
+      <translation>Seitenlänge des quadratischen Fensters des Glättungsverlusts (ungerade). Leer: die Vorgabe.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Zufallsstartwert</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="262" />
       <source>The same seed, data and software give the same clusters.</source>
-      <translation type="unfinished" />
+      <translation>Gleicher Startwert, gleiche Daten und gleiche Software ergeben dieselben Cluster.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
       <source>Device</source>
-      <translation type="unfinished" />
+      <translation>Gerät</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
       <source>Automatic (GPU if available)</source>
-      <translation type="unfinished" />
+      <translation>Automatisch (GPU, falls vorhanden)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
       <source>CPU</source>
-      <translation type="unfinished" />
+      <translation>CPU</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
       <source>CUDA GPU</source>
-      <translation type="unfinished" />
+      <translation>CUDA-GPU</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
-      <translation type="unfinished" />
+      <translation>Wo das Netz läuft. „Automatisch“ verwendet eine CUDA-GPU, falls vorhanden; CUDA ohne vorhandene GPU anzufordern ist ein Fehler.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
       <source>Reference labels</source>
-      <translation type="unfinished" />
+      <translation>Referenzklassen</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
-      <translation type="unfinished" />
+      <translation>Optionales Referenzklassenraster (0 = unbeschriftet) im selben Raster-Gitter: Das Ergebnis wird damit bewertet (Gesamtgenauigkeit, NMI, Kappa, Genauigkeit je Klasse).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="280" />
       <source>Clusters</source>
-      <translation type="unfinished" />
+      <translation>Cluster</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="282" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
-      <translation type="unfinished" />
+      <translation>Klassenraster: 1..K je geclustertem Pixel, 0 = NoData, mit einer Stildatei (.qml) daneben.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>Confidence</source>
-      <translation type="unfinished" />
+      <translation>Konfidenz</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
-      <translation type="unfinished" />
+      <translation>Optionales Raster der größten weichen Zuordnung jedes Pixels (0..1).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
       <source>Overall accuracy</source>
-      <translation type="unfinished" />
+      <translation>Gesamtgenauigkeit</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
       <source>Normalized mutual information</source>
-      <translation type="unfinished" />
+      <translation>Normierte Transinformation</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Cohen's kappa</source>
-      <translation type="unfinished" />
+      <translation>Cohens Kappa</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="339" />
       <source>{name}: cannot load the raster {value!r}</source>
-      <translation type="unfinished" />
+      <translation>{name}: Das Raster {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="352" />
       <source>MASK: cannot load the layer {value!r}</source>
-      <translation type="unfinished" />
+      <translation>MASK: Der Layer {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="360" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
-      <translation type="unfinished" />
+      <translation>MASK muss ein Polygon-Layer oder ein Raster sein, erhalten: {name!r}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="373" />
       <source>Cannot import the SCDSC core library: {error}</source>
-      <translation type="unfinished" />
+      <translation>Die SCDSC-Kernbibliothek kann nicht importiert werden: {error}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="391" />
       <source>Cancelled</source>
-      <translation type="unfinished" />
+      <translation>Abgebrochen</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="413" />
       <source>{name}: {size} pixels</source>
-      <translation type="unfinished" />
+      <translation>{name}: {size} Pixel</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="433" />
       <source>selected bands</source>
-      <translation type="unfinished" />
+      <translation>ausgewählte Kanäle</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="433" />
       <source>bands</source>
-      <translation type="unfinished" />
+      <translation>Kanäle</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
       <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
-      <translation type="unfinished" />
+      <translation>INPUT braucht mindestens {n} {what} (die Methode projiziert die Spektren auf {n} Hauptkomponenten), erhalten: {count} in {name}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="443" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
-      <translation type="unfinished" />
+      <translation>N_CLUSTERS muss zwischen 2 und {max} liegen, erhalten: {k}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="446" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
-      <translation type="unfinished" />
+      <translation>N_CLUSTERS muss kleiner als die Anzahl der Pixel ({n}) sein, erhalten: {k}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="454" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
-      <translation type="unfinished" />
+      <translation>{name} muss ein dateibasiertes (GDAL-)Raster sein, erhalten: {provider!r}-Layer {layer!r}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="475" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
-      <translation type="unfinished" />
+      <translation>MASK: Der Layer {layer!r} kann nicht nach {path} exportiert werden: {message}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="478" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
-      <translation type="unfinished" />
+      <translation>MASK: Layer {layer!r} nach {path} exportiert</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="485" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
-      <translation type="unfinished" />
+      <translation>Gesamtgenauigkeit {oa:.4f}, NMI {nmi:.4f}, Kappa {kappa:.4f}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="493" />
       <source>per-class accuracy</source>
-      <translation type="unfinished" />
+      <translation>Genauigkeit je Klasse</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="15" />
       <source>Clusters the pixels of a hyperspectral raster into K groups with SCDSC (scalable context-preserving deep subspace clustering): a convolutional autoencoder on 7x7 patches of the 8-component PCA image, trained so that each cluster is a low-dimensional subspace, mini-clusters stay together and neighbouring pixels agree. Writes a label raster (1..K, 0 = nodata) styled with one colour per cluster, and optionally a confidence raster, the trained model and an HTML report.</source>
-      <translation type="unfinished" />
+      <translation>Gruppiert die Pixel eines hyperspektralen Rasters mit SCDSC (skalierbares, kontexterhaltendes Deep Subspace Clustering) in K Cluster: ein Faltungs-Autoencoder auf 7x7-Ausschnitten des 8-Komponenten-PCA-Bildes, so trainiert, dass jeder Cluster ein niedrigdimensionaler Unterraum ist, Mini-Cluster zusammenbleiben und benachbarte Pixel übereinstimmen. Schreibt ein Klassenraster (1..K, 0 = NoData) mit einer Farbe je Cluster und optional ein Konfidenzraster, das trainierte Modell und einen HTML-Bericht.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="27" />
       <source>SCDSC clustering</source>
-      <translation type="unfinished" />
+      <translation>SCDSC-Clustering</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="37" />
       <source>Trained model</source>
-      <translation type="unfinished" />
+      <translation>Trainiertes Modell</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="40" />
       <source>Optional model file, to label other rasters with 'Apply SCDSC model'.</source>
-      <translation type="unfinished" />
+      <translation>Optionale Modelldatei, um andere Raster mit „SCDSC-Modell anwenden“ zu klassifizieren.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="41" />
       <source>Report</source>
-      <translation type="unfinished" />
+      <translation>Bericht</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="42" />
       <source>HTML files (*.html)</source>
-      <translation type="unfinished" />
+      <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="44" />
       <source>Optional HTML report: training curves, cluster sizes and, with reference labels, the accuracy figures.</source>
-      <translation type="unfinished" />
+      <translation>Optionaler HTML-Bericht: Trainingskurven, Clustergrößen und mit Referenzklassen die Genauigkeitswerte.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/evaluate.py" line="15" />
       <source>Compares a label raster (0 = nodata) with reference labels (0 = unlabelled) on the same grid. Clusters are matched to reference classes one-to-one (Hungarian method) before the overall accuracy, kappa and per-class accuracy are computed; NMI needs no matching.</source>
-      <translation type="unfinished" />
+      <translation>Vergleicht ein Klassenraster (0 = NoData) mit Referenzklassen (0 = unbeschriftet) im selben Gitter. Die Cluster werden den Referenzklassen eins zu eins zugeordnet (Ungarische Methode), bevor Gesamtgenauigkeit, Kappa und Genauigkeit je Klasse berechnet werden; NMI braucht keine Zuordnung.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/evaluate.py" line="25" />
       <source>Evaluate clustering against reference</source>
-      <translation type="unfinished" />
+      <translation>Clustering gegen Referenz bewerten</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/evaluate.py" line="30" />
       <source>Label raster to evaluate (1..K, 0 = nodata), e.g. the output of 'SCDSC clustering'.</source>
-      <translation type="unfinished" />
+      <translation>Zu bewertendes Klassenraster (1..K, 0 = NoData), z. B. die Ausgabe von „SCDSC-Clustering“.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/evaluate.py" line="32" />
       <source>Reference label raster on the same grid (0 = unlabelled).</source>
-      <translation type="unfinished" />
+      <translation>Referenzklassenraster im selben Gitter (0 = unbeschriftet).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/fit.py" line="15" />
       <source>Trains SCDSC on a raster and saves the model, to label this or other rasters with the same bands later with 'Apply SCDSC model'. The same seed gives the same labels as 'SCDSC clustering'.</source>
-      <translation type="unfinished" />
+      <translation>Trainiert SCDSC auf einem Raster und speichert das Modell, um dieses oder andere Raster mit denselben Kanälen später mit „SCDSC-Modell anwenden“ zu klassifizieren. Derselbe Startwert ergibt dieselben Klassen wie „SCDSC-Clustering“.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/fit.py" line="24" />
       <source>Train SCDSC model</source>
-      <translation type="unfinished" />
+      <translation>SCDSC-Modell trainieren</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/fit.py" line="34" />
       <source>The model file (weights and metadata, no executable code).</source>
-      <translation type="unfinished" />
+      <translation>Die Modelldatei (Gewichte und Metadaten, kein ausführbarer Code).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/fit.py" line="37" />
       <source>Optional label raster of the training raster (1..K, 0 = nodata).</source>
-      <translation type="unfinished" />
+      <translation>Optionales Klassenraster des Trainingsrasters (1..K, 0 = NoData).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/fit.py" line="41" />
       <source>Optional HTML report: training curves and cluster sizes.</source>
-      <translation type="unfinished" />
+      <translation>Optionaler HTML-Bericht: Trainingskurven und Clustergrößen.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/deps.py" line="51" />
-      <source>SCDSC needs Python packages that QGIS's Python cannot import: {missing}. Install them with the plugin (Plugins menu &gt; SCDSC &gt; install dependencies, or the button in the message bar), which puts them into {folder}; or run QGIS from a Python environment that has them, e.g. 'python3 -m pip install -c &lt;pins of your numpy/scipy&gt; {requirements}'.</source>
-      <translation type="unfinished" />
+      <source>SCDSC needs Python packages that QGIS's Python cannot import: {missing}. Install them with the plugin (Raster menu &gt; SCDSC &gt; Install SCDSC dependencies, or the button in the message bar), which puts them into {folder}; or run QGIS from a Python environment that has them, e.g. 'python3 -m pip install -c &lt;pins of your numpy/scipy&gt; {requirements}'.</source>
+      <translation>SCDSC braucht Python-Pakete, die das Python von QGIS nicht importieren kann: {missing}. Installieren Sie sie mit dem Plugin (Menü Raster &gt; SCDSC &gt; SCDSC-Abhängigkeiten installieren oder die Schaltfläche in der Meldungsleiste), das sie nach {folder} legt, oder starten Sie QGIS aus einer Python-Umgebung, die sie enthält, z. B. „python3 -m pip install -c &lt;Pins Ihrer numpy/scipy&gt; {requirements}“.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="53" />
       <source>Open the SCDSC clustering panel</source>
-      <translation type="unfinished" />
+      <translation>Das SCDSC-Clustering-Bedienfeld öffnen</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="57" />
       <source>Install SCDSC dependencies (torch, scikit-learn)…</source>
-      <translation type="unfinished" />
+      <translation>SCDSC-Abhängigkeiten installieren (torch, scikit-learn)…</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="105" />
       <source>SCDSC</source>
-      <translation type="unfinished" />
+      <translation>SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="106" />
       <source>Install…</source>
-      <translation type="unfinished" />
+      <translation>Installieren…</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="115" />
       <source>torch and scikit-learn are already available.</source>
-      <translation type="unfinished" />
+      <translation>torch und scikit-learn sind bereits verfügbar.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="118" />
       <source>Install SCDSC dependencies</source>
-      <translation type="unfinished" />
+      <translation>SCDSC-Abhängigkeiten installieren</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="119" />
       <source>Install {packages} into {folder}? This downloads about 200 MB to 1 GB and takes a few minutes; QGIS's own numpy and scipy are kept.</source>
-      <translation type="unfinished" />
+      <translation>{packages} nach {folder} installieren? Dabei werden etwa 200 MB bis 1 GB heruntergeladen, und es dauert einige Minuten; numpy und scipy von QGIS bleiben erhalten.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="127" />
       <source>Installing SCDSC dependencies</source>
-      <translation type="unfinished" />
+      <translation>SCDSC-Abhängigkeiten werden installiert</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="130" />
       <source>Installing torch and scikit-learn in the background…</source>
-      <translation type="unfinished" />
+      <translation>torch und scikit-learn werden im Hintergrund installiert…</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="136" />
       <source>Installing the dependencies failed: {error}</source>
-      <translation type="unfinished" />
+      <translation>Die Installation der Abhängigkeiten ist fehlgeschlagen: {error}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="144" />
       <source>torch and scikit-learn are installed.</source>
-      <translation type="unfinished" />
+      <translation>torch und scikit-learn sind installiert.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/provider.py" line="28" />
       <source>SCDSC deep subspace clustering</source>
-      <translation type="unfinished" />
+      <translation>SCDSC Deep Subspace Clustering</translation>
     </message>
   </context>
 </TS>

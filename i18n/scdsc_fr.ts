@@ -6,17 +6,17 @@
     <message>
       <location filename="../scdsc_qgis/task.py" line="99" />
       <source>The Processing algorithm {} is not available: is the SCDSC plugin enabled?</source>
-      <translation type="unfinished" />
+      <translation>L'algorithme de traitement {} n'est pas disponible : l'extension SCDSC est-elle activée ?</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/task.py" line="104" />
       <source>Invalid parameters for {}.</source>
-      <translation type="unfinished" />
+      <translation>Paramètres invalides pour {}.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/task.py" line="153" />
       <source>{} failed; the Processing log (View &gt; Panels &gt; Log Messages) has the details.</source>
-      <translation type="unfinished" />
+      <translation>{} a échoué ; le journal des traitements (Vue &gt; Panneaux &gt; Journal des messages) donne les détails.</translation>
     </message>
   </context>
   <context>
@@ -24,345 +24,370 @@
     <message>
       <location filename="../scdsc_qgis/dock.py" line="75" />
       <source>SCDSC clustering</source>
-      <translation type="unfinished" />
+      <translation>Classification SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="100" />
       <source>Raster to cluster (any GDAL raster with at least 8 bands).</source>
-      <translation type="unfinished" />
+      <translation>Raster à classifier (tout raster GDAL avec au moins 8 bandes).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="101" />
       <source>Input raster</source>
-      <translation type="unfinished" />
+      <translation>Raster en entrée</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="104" />
       <source>all bands (e.g. 1-50,60)</source>
-      <translation type="unfinished" />
+      <translation>toutes les bandes (p. ex. 1-50,60)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="105" />
       <source>1-based bands and ranges, e.g. 1-50,60. Empty: all bands except those flagged bad (bbl=0).</source>
-      <translation type="unfinished" />
+      <translation>Bandes et plages numérotées à partir de 1, p. ex. 1-50,60. Vide : toutes les bandes sauf celles marquées mauvaises (bbl=0).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="113" />
       <source>Bands</source>
-      <translation type="unfinished" />
+      <translation>Bandes</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="119" />
       <source>Optional polygons: only the pixels inside are clustered.</source>
-      <translation type="unfinished" />
+      <translation>Polygones facultatifs : seuls les pixels à l'intérieur sont classifiés.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="120" />
       <source>Mask (optional)</source>
-      <translation type="unfinished" />
+      <translation>Masque (facultatif)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="124" />
       <source>Clusters</source>
-      <translation type="unfinished" />
+      <translation>Classes</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="127" />
-      <source>Fast (sampled, mini-batch)</source>
-      <translation type="unfinished" />
+      <source>Fast</source>
+      <translation>Rapide</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="128" />
-      <source>Paper (full batch, as published)</source>
-      <translation type="unfinished" />
+      <source>Mini-batches on a sample of pixels; for large scenes.</source>
+      <translation>Mini-lots sur un échantillon de pixels ; pour les grandes scènes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="129" />
+      <location filename="../scdsc_qgis/dock.py" line="130" />
+      <source>Paper</source>
+      <translation>Article</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="131" />
+      <source>Full batch, as published; for small scenes.</source>
+      <translation>Lot complet, comme publié ; pour les petites scènes.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="133" />
       <source>Mode</source>
-      <translation type="unfinished" />
+      <translation>Mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="135" />
+      <location filename="../scdsc_qgis/dock.py" line="139" />
       <source>Optional reference labels (0 = unlabelled): the result is scored with OA, NMI and kappa.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="137" />
-      <source>Reference (optional)</source>
-      <translation type="unfinished" />
+      <translation>Étiquettes de référence facultatives (0 = non étiqueté) : le résultat est évalué par OA, NMI et kappa.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="141" />
+      <source>Reference (optional)</source>
+      <translation>Référence (facultatif)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="145" />
       <source>GeoTIFF (*.tif *.tiff)</source>
-      <translation type="unfinished" />
+      <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="143" />
-      <source>automatic: next to the project, or temporary</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="147" />
+      <source>automatic</source>
+      <translation>automatique</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="144" />
-      <source>Output labels</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="146" />
-      <source>Also write a confidence raster</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="148" />
+      <source>Label GeoTIFF to write. Empty: a new file next to the saved project, or in QGIS's temporary folder.</source>
+      <translation>GeoTIFF des étiquettes à écrire. Vide : un nouveau fichier à côté du projet enregistré, ou dans le dossier temporaire de QGIS.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="150" />
-      <source>Advanced</source>
-      <translation type="unfinished" />
+      <source>Output labels</source>
+      <translation>Étiquettes en sortie</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="152" />
+      <source>Also write it</source>
+      <translation>L'écrire aussi</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="153" />
-      <source>mode default</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="154" />
-      <source>Pixels used for training in fast mode; 0 = mode default.</source>
-      <translation type="unfinished" />
+      <source>Write each pixel's largest soft assignment (0..1) beside the labels, and add it as a grey layer.</source>
+      <translation>Écrire la plus grande affectation souple de chaque pixel (0..1) à côté des étiquettes et l'ajouter comme couche en niveaux de gris.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="155" />
-      <source>Sample size</source>
-      <translation type="unfinished" />
+      <source>Confidence raster</source>
+      <translation>Raster de confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="157" />
-      <source>Clustering epochs</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="159" />
-      <source>Pretraining epochs</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="161" />
-      <source>Learning rate</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="163" />
-      <source>default</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="164" />
-      <source>Weight of the mini-cluster (non-local) term.</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="162" />
+      <source>Advanced</source>
+      <translation>Avancé</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="165" />
-      <source>Alpha (non-local)</source>
-      <translation type="unfinished" />
+      <source>mode default</source>
+      <translation>valeur du mode</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="166" />
+      <source>Pixels used for training in fast mode; 0 = mode default.</source>
+      <translation>Pixels utilisés pour l'entraînement en mode rapide ; 0 = valeur du mode.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="167" />
-      <source>Weight of the smoothing (local) term.</source>
-      <translation type="unfinished" />
+      <source>Sample size</source>
+      <translation>Taille de l'échantillon</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="168" />
-      <source>Beta (local)</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="170" />
-      <source>Side of the smoothing window, in pixels (odd).</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="169" />
+      <source>Clustering epochs</source>
+      <translation>Époques de classification</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="171" />
-      <source>Smoothing window</source>
-      <translation type="unfinished" />
+      <source>Pretraining epochs</source>
+      <translation>Époques de pré-entraînement</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="173" />
-      <source>Seed</source>
-      <translation type="unfinished" />
+      <source>Learning rate</source>
+      <translation>Taux d'apprentissage</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="175" />
-      <source>Automatic</source>
-      <translation type="unfinished" />
+      <source>default</source>
+      <translation>par défaut</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="175" />
-      <source>CPU</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="175" />
-      <source>CUDA GPU</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="176" />
+      <source>Weight of the mini-cluster (non-local) term.</source>
+      <translation>Poids du terme des mini-classes (non local).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="177" />
-      <source>Device</source>
-      <translation type="unfinished" />
+      <source>Alpha (non-local)</source>
+      <translation>Alpha (non local)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="181" />
-      <source>Run</source>
-      <translation type="unfinished" />
+      <location filename="../scdsc_qgis/dock.py" line="179" />
+      <source>Weight of the smoothing (local) term.</source>
+      <translation>Poids du terme de lissage (local).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="180" />
+      <source>Beta (local)</source>
+      <translation>Bêta (local)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="182" />
+      <source>Side of the smoothing window, in pixels (odd).</source>
+      <translation>Côté de la fenêtre de lissage, en pixels (impair).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="183" />
+      <source>Smoothing window</source>
+      <translation>Fenêtre de lissage</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="185" />
+      <source>Seed</source>
+      <translation>Graine</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <source>Automatic</source>
+      <translation>Automatique</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <source>CPU</source>
+      <translation>CPU</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <source>CUDA GPU</source>
+      <translation>GPU CUDA</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="189" />
+      <source>Device</source>
+      <translation>Matériel</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="193" />
+      <source>Run</source>
+      <translation>Exécuter</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="195" />
       <source>Cancel</source>
-      <translation type="unfinished" />
+      <translation>Annuler</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="203" />
+      <location filename="../scdsc_qgis/dock.py" line="215" />
       <source>Result</source>
-      <translation type="unfinished" />
+      <translation>Résultat</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="209" />
+      <location filename="../scdsc_qgis/dock.py" line="221" />
       <source>Cluster</source>
-      <translation type="unfinished" />
+      <translation>Classe</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="209" />
+      <location filename="../scdsc_qgis/dock.py" line="221" />
       <source>Pixels</source>
-      <translation type="unfinished" />
+      <translation>Pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="209" />
+      <location filename="../scdsc_qgis/dock.py" line="221" />
       <source>Share</source>
-      <translation type="unfinished" />
+      <translation>Part</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="279" />
+      <location filename="../scdsc_qgis/dock.py" line="291" />
       <source>Input raster: choose a raster layer of the project (none is selected).</source>
-      <translation type="unfinished" />
+      <translation>Raster en entrée : choisissez une couche raster du projet (aucune n'est sélectionnée).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="339" />
+      <location filename="../scdsc_qgis/dock.py" line="351" />
       <source>SCDSC clustering of {}</source>
-      <translation type="unfinished" />
+      <translation>Classification SCDSC de {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="347" />
+      <location filename="../scdsc_qgis/dock.py" line="359" />
       <source>Starting…</source>
-      <translation type="unfinished" />
+      <translation>Démarrage…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="354" />
+      <location filename="../scdsc_qgis/dock.py" line="366" />
       <source>Could not start the clustering: {}</source>
-      <translation type="unfinished" />
+      <translation>Impossible de démarrer la classification : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="360" />
+      <location filename="../scdsc_qgis/dock.py" line="372" />
       <source>Cancelling…</source>
-      <translation type="unfinished" />
+      <translation>Annulation…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="419" />
+      <location filename="../scdsc_qgis/dock.py" line="431" />
       <source>The clustering finished, but its result could not be shown: {}</source>
-      <translation type="unfinished" />
+      <translation>La classification est terminée, mais son résultat n'a pas pu être affiché : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="436" />
+      <location filename="../scdsc_qgis/dock.py" line="448" />
       <source>Cancelled: nothing was written.</source>
-      <translation type="unfinished" />
+      <translation>Annulé : rien n'a été écrit.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="441" />
+      <location filename="../scdsc_qgis/dock.py" line="453" />
       <source>Failed.</source>
-      <translation type="unfinished" />
+      <translation>Échec.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="461" />
+      <location filename="../scdsc_qgis/dock.py" line="473" />
       <source>the algorithm returned no label raster</source>
-      <translation type="unfinished" />
+      <translation>l'algorithme n'a renvoyé aucun raster d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="468" />
+      <location filename="../scdsc_qgis/dock.py" line="480" />
       <source>{} – SCDSC confidence</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="472" />
-      <source>{} – SCDSC clusters</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="481" />
-      <source>Done: {} clusters in {}</source>
-      <translation type="unfinished" />
+      <translation>{} – confiance SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="484" />
-      <source>Added {}.</source>
-      <translation type="unfinished" />
+      <source>{} – SCDSC clusters</source>
+      <translation>{} – classes SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="493" />
+      <source>Done: {} clusters in {}</source>
+      <translation>Terminé : {} classes en {}</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="496" />
+      <source>Added {}.</source>
+      <translation>{} ajouté.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="505" />
       <source>Cluster {}</source>
-      <translation type="unfinished" />
+      <translation>Classe {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="513" />
+      <location filename="../scdsc_qgis/dock.py" line="525" />
       <source>No evaluation against the reference was returned.</source>
-      <translation type="unfinished" />
+      <translation>Aucune évaluation par rapport à la référence n'a été renvoyée.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="514" />
+      <location filename="../scdsc_qgis/dock.py" line="526" />
       <source>Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/dock.py" line="524" />
-      <source>Bands: {}</source>
-      <translation type="unfinished" />
+      <translation>Par rapport à la référence : OA {:.3f} · NMI {:.3f} · kappa {:.3f}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="536" />
-      <source>all {} bands</source>
-      <translation type="unfinished" />
+      <source>Bands: {}</source>
+      <translation>Bandes : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="544" />
+      <location filename="../scdsc_qgis/dock.py" line="548" />
+      <source>all {} bands</source>
+      <translation>les {} bandes</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="556" />
       <source>{} of {} bands</source>
-      <translation type="unfinished" />
+      <translation>{} bandes sur {}</translation>
     </message>
   </context>
   <context>
     <name>TrainingPlot</name>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="65" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="67" />
       <source>Log scale</source>
-      <translation type="unfinished" />
+      <translation>Échelle logarithmique</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="69" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="71" />
       <source>Training</source>
-      <translation type="unfinished" />
+      <translation>Entraînement</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="85" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="87" />
       <source>Install pyqtgraph to see the training curves.</source>
-      <translation type="unfinished" />
+      <translation>Installez pyqtgraph pour voir les courbes d'entraînement.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="93" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="95" />
       <source>loss</source>
-      <translation type="unfinished" />
+      <translation>perte</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="107" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="111" />
       <source>confident</source>
-      <translation type="unfinished" />
+      <translation>sûrs</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock_plot.py" line="108" />
+      <location filename="../scdsc_qgis/dock_plot.py" line="112" />
       <source>recorded step</source>
-      <translation type="unfinished" />
+      <translation>pas enregistré</translation>
     </message>
   </context>
   <context>
@@ -370,497 +395,492 @@
     <message>
       <location filename="../scdsc_qgis/algorithms/apply.py" line="15" />
       <source>Labels a raster with a model saved by 'Train SCDSC model' or 'SCDSC clustering'. The raster must have the bands the model was trained on (by default the model's own band selection is used).</source>
-      <translation type="unfinished" />
+      <translation>Étiquette un raster avec un modèle enregistré par « Entraîner un modèle SCDSC » ou « Classification SCDSC ». Le raster doit avoir les bandes sur lesquelles le modèle a été entraîné (par défaut, la sélection de bandes enregistrée dans le modèle est utilisée).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/apply.py" line="24" />
       <source>Apply SCDSC model</source>
-      <translation type="unfinished" />
+      <translation>Appliquer un modèle SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/apply.py" line="28" />
       <source>SCDSC model</source>
-      <translation type="unfinished" />
+      <translation>Modèle SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/apply.py" line="28" />
       <source>SCDSC model (*.npz)</source>
-      <translation type="unfinished" />
+      <translation>Modèle SCDSC (*.npz)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
-      <translation type="unfinished" />
+      <translation>Un fichier de modèle écrit par « Entraîner un modèle SCDSC » ou « Classification SCDSC ».</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="64" />
-      <source>MODEL {model} was trained on {expected} bands, but {count} bands of INPUT {name} are selected</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="86" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="54" />
       <source>{name} clusters</source>
-      <translation type="unfinished" />
+      <translation>{name} classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="87" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="55" />
       <source>{name} confidence</source>
-      <translation type="unfinished" />
+      <translation>{name} confiance</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="79" />
       <source>Could not load the style {path}: {message}</source>
-      <translation type="unfinished" />
+      <translation>Impossible de charger le style {path} : {message}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="148" />
       <source>loss {value:.4f}</source>
-      <translation type="unfinished" />
+      <translation>perte {value:.4f}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="150" />
       <source>confident ratio {value:.3f}</source>
-      <translation type="unfinished" />
+      <translation>part de pixels sûrs {value:.3f}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="173" />
       <source>Clustering</source>
-      <translation type="unfinished" />
+      <translation>Classification non supervisée</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="210" />
       <source>Input raster</source>
-      <translation type="unfinished" />
+      <translation>Raster en entrée</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="211" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
-      <translation type="unfinished" />
+      <translation>Le raster (hyperspectral) à classifier : tout raster sur fichier lisible par GDAL, avec au moins {n} bandes. Les pixels sans données ou non finis restent sans étiquette.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="213" />
       <source>Bands</source>
-      <translation type="unfinished" />
+      <translation>Bandes</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="215" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
-      <translation type="unfinished" />
+      <translation>Bandes à utiliser (au moins {n}). Vide : toutes les bandes, sauf celles marquées mauvaises (bbl = 0) dans les métadonnées du raster.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="217" />
       <source>Mask (polygon layer or raster)</source>
-      <translation type="unfinished" />
+      <translation>Masque (couche de polygones ou raster)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
-      <translation type="unfinished" />
+      <translation>Seuls les pixels à l'intérieur des polygones (reprojetés dans le SCR du raster si nécessaire), ou là où le raster masque est non nul, sont classifiés. Les autres pixels sont écrits sans données.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="224" />
       <source>Number of clusters</source>
-      <translation type="unfinished" />
+      <translation>Nombre de classes</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="226" />
       <source>K, the number of clusters (2 to {max}).</source>
-      <translation type="unfinished" />
+      <translation>K, le nombre de classes (de 2 à {max}).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="230" />
       <source>Mode</source>
-      <translation type="unfinished" />
+      <translation>Mode</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
-      <translation type="unfinished" />
+      <translation>Rapide (mini-lots sur un échantillon, pour les grandes scènes)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
       <source>Paper (full batch, as published)</source>
-      <translation type="unfinished" />
+      <translation>Article (lot complet, comme publié)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
-      <translation type="unfinished" />
+      <translation>« Rapide » s'entraîne par mini-lots sur un échantillon de pixels et étiquette toute la scène ; « Article » suit la méthode publiée (lot complet, 400 époques) et convient aux petites scènes.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
       <source>Training sample size (0 = mode default)</source>
-      <translation type="unfinished" />
+      <translation>Taille de l'échantillon d'entraînement (0 = valeur du mode)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="237" />
       <source>Number of pixels the network is trained on; all clustered pixels are labelled. 0 uses the mode's default.</source>
-      <translation type="unfinished" />
+      <translation>Nombre de pixels sur lesquels le réseau est entraîné ; tous les pixels classifiés sont étiquetés. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
       <source>Clustering epochs (0 = mode default)</source>
-      <translation type="unfinished" />
+      <translation>Époques de classification (0 = valeur du mode)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
       <source>Epochs of the clustering stage. 0 uses the mode's default.</source>
-      <translation type="unfinished" />
+      <translation>Époques de l'étape de classification. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="243" />
       <source>Autoencoder pretraining epochs (0 = mode default)</source>
-      <translation type="unfinished" />
+      <translation>Époques de pré-entraînement de l'auto-encodeur (0 = valeur du mode)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
       <source>Epochs of the autoencoder pretraining. 0 uses the mode's default.</source>
-      <translation type="unfinished" />
+      <translation>Époques du pré-entraînement de l'auto-encodeur. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
       <source>Learning rate (0 = mode default)</source>
-      <translation type="unfinished" />
+      <translation>Taux d'apprentissage (0 = valeur du mode)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="248" />
       <source>Adam learning rate of the clustering stage. 0 uses the mode's default.</source>
-      <translation type="unfinished" />
+      <translation>Taux d'apprentissage d'Adam pour l'étape de classification. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
       <source>Mini-cluster loss weight (alpha)</source>
-      <translation type="unfinished" />
+      <translation>Poids de la perte des mini-classes (alpha)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="251" />
       <source>Weight of the loss that keeps each mini-cluster together. Empty: the default.</source>
-      <translation type="unfinished" />
+      <translation>Poids de la perte qui garde chaque mini-classe unie. Vide : la valeur par défaut.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
       <source>Smoothing loss weight (beta)</source>
-      <translation type="unfinished" />
+      <translation>Poids de la perte de lissage (bêta)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="255" />
       <source>Weight of the loss that pulls each pixel towards its neighbourhood's assignment. Empty: the default.</source>
-      <translation type="unfinished" />
+      <translation>Poids de la perte qui rapproche chaque pixel de l'affectation de son voisinage. Vide : la valeur par défaut.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="257" />
       <source>Smoothing window (pixels)</source>
-      <translation type="unfinished" />
+      <translation>Fenêtre de lissage (pixels)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
       <source>Side of the square window of the smoothing loss (odd). Empty: the default.</source>
-      <translation type="unfinished" />
+      <translation>Côté de la fenêtre carrée de la perte de lissage (impair). Vide : la valeur par défaut.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
       <source>Random seed</source>
-      <translation type="unfinished" />
+      <translation>Graine aléatoire</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="262" />
       <source>The same seed, data and software give the same clusters.</source>
-      <translation type="unfinished" />
+      <translation>La même graine, les mêmes données et le même logiciel donnent les mêmes classes.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
       <source>Device</source>
-      <translation type="unfinished" />
+      <translation>Matériel</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
       <source>Automatic (GPU if available)</source>
-      <translation type="unfinished" />
+      <translation>Automatique (GPU si disponible)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
       <source>CPU</source>
-      <translation type="unfinished" />
+      <translation>CPU</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
       <source>CUDA GPU</source>
-      <translation type="unfinished" />
+      <translation>GPU CUDA</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
-      <translation type="unfinished" />
+      <translation>Où le réseau s'exécute. « Automatique » utilise un GPU CUDA s'il y en a un ; demander CUDA sans GPU est une erreur.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
       <source>Reference labels</source>
-      <translation type="unfinished" />
+      <translation>Étiquettes de référence</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
-      <translation type="unfinished" />
+      <translation>Raster facultatif d'étiquettes de référence (0 = non étiqueté) sur la même grille : le résultat est évalué par rapport à lui (précision globale, NMI, kappa, précision par classe).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="280" />
       <source>Clusters</source>
-      <translation type="unfinished" />
+      <translation>Classes</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="282" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
-      <translation type="unfinished" />
+      <translation>Raster d'étiquettes : 1..K par pixel classifié, 0 = sans données, avec un fichier de style (.qml) à côté.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>Confidence</source>
-      <translation type="unfinished" />
+      <translation>Confiance</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
-      <translation type="unfinished" />
+      <translation>Raster facultatif de la plus grande affectation souple de chaque pixel (0..1).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
       <source>Overall accuracy</source>
-      <translation type="unfinished" />
+      <translation>Précision globale</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
       <source>Normalized mutual information</source>
-      <translation type="unfinished" />
+      <translation>Information mutuelle normalisée</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Cohen's kappa</source>
-      <translation type="unfinished" />
+      <translation>Kappa de Cohen</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="339" />
       <source>{name}: cannot load the raster {value!r}</source>
-      <translation type="unfinished" />
+      <translation>{name} : impossible de charger le raster {value!r}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="352" />
       <source>MASK: cannot load the layer {value!r}</source>
-      <translation type="unfinished" />
+      <translation>MASK : impossible de charger la couche {value!r}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="360" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
-      <translation type="unfinished" />
+      <translation>MASK doit être une couche de polygones ou un raster, reçu {name!r}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="373" />
       <source>Cannot import the SCDSC core library: {error}</source>
-      <translation type="unfinished" />
+      <translation>Impossible d'importer la bibliothèque SCDSC : {error}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="391" />
       <source>Cancelled</source>
-      <translation type="unfinished" />
+      <translation>Annulé</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="413" />
       <source>{name}: {size} pixels</source>
-      <translation type="unfinished" />
+      <translation>{name} : {size} pixels</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="433" />
       <source>selected bands</source>
-      <translation type="unfinished" />
+      <translation>bandes sélectionnées</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="433" />
       <source>bands</source>
-      <translation type="unfinished" />
+      <translation>bandes</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
       <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
-      <translation type="unfinished" />
+      <translation>INPUT nécessite au moins {n} {what} (la méthode projette les spectres sur {n} composantes principales), reçu {count} dans {name}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="443" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
-      <translation type="unfinished" />
+      <translation>N_CLUSTERS doit être compris entre 2 et {max}, reçu {k}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="446" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
-      <translation type="unfinished" />
+      <translation>N_CLUSTERS doit être inférieur au nombre de pixels ({n}), reçu {k}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="454" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
-      <translation type="unfinished" />
+      <translation>{name} doit être un raster sur fichier (GDAL), reçu une couche {provider!r} {layer!r}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="475" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
-      <translation type="unfinished" />
+      <translation>MASK : impossible d'exporter la couche {layer!r} vers {path} : {message}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="478" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
-      <translation type="unfinished" />
+      <translation>MASK : couche {layer!r} exportée vers {path}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="485" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
-      <translation type="unfinished" />
+      <translation>Précision globale {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="493" />
       <source>per-class accuracy</source>
-      <translation type="unfinished" />
+      <translation>précision par classe</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="15" />
       <source>Clusters the pixels of a hyperspectral raster into K groups with SCDSC (scalable context-preserving deep subspace clustering): a convolutional autoencoder on 7x7 patches of the 8-component PCA image, trained so that each cluster is a low-dimensional subspace, mini-clusters stay together and neighbouring pixels agree. Writes a label raster (1..K, 0 = nodata) styled with one colour per cluster, and optionally a confidence raster, the trained model and an HTML report.</source>
-      <translation type="unfinished" />
+      <translation>Regroupe les pixels d'un raster hyperspectral en K classes avec SCDSC (classification profonde en sous-espaces, évolutive et préservant le contexte) : un auto-encodeur convolutif sur des imagettes 7x7 de l'image ACP à 8 composantes, entraîné pour que chaque classe soit un sous-espace de faible dimension, que les mini-classes restent unies et que les pixels voisins concordent. Écrit un raster d'étiquettes (1..K, 0 = sans données) avec une couleur par classe, et en option un raster de confiance, le modèle entraîné et un rapport HTML.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="27" />
       <source>SCDSC clustering</source>
-      <translation type="unfinished" />
+      <translation>Classification SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="37" />
       <source>Trained model</source>
-      <translation type="unfinished" />
+      <translation>Modèle entraîné</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="40" />
       <source>Optional model file, to label other rasters with 'Apply SCDSC model'.</source>
-      <translation type="unfinished" />
+      <translation>Fichier de modèle facultatif, pour étiqueter d'autres rasters avec « Appliquer un modèle SCDSC ».</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="41" />
       <source>Report</source>
-      <translation type="unfinished" />
+      <translation>Rapport</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="42" />
       <source>HTML files (*.html)</source>
-      <translation type="unfinished" />
+      <translation>Fichiers HTML (*.html)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="44" />
       <source>Optional HTML report: training curves, cluster sizes and, with reference labels, the accuracy figures.</source>
-      <translation type="unfinished" />
+      <translation>Rapport HTML facultatif : courbes d'entraînement, tailles des classes et, avec des étiquettes de référence, les mesures de précision.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/evaluate.py" line="15" />
       <source>Compares a label raster (0 = nodata) with reference labels (0 = unlabelled) on the same grid. Clusters are matched to reference classes one-to-one (Hungarian method) before the overall accuracy, kappa and per-class accuracy are computed; NMI needs no matching.</source>
-      <translation type="unfinished" />
+      <translation>Compare un raster d'étiquettes (0 = sans données) à des étiquettes de référence (0 = non étiqueté) sur la même grille. Les classes sont appariées une à une aux classes de référence (méthode hongroise) avant le calcul de la précision globale, du kappa et de la précision par classe ; la NMI ne nécessite pas d'appariement.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/evaluate.py" line="25" />
       <source>Evaluate clustering against reference</source>
-      <translation type="unfinished" />
+      <translation>Évaluer une classification par rapport à une référence</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/evaluate.py" line="30" />
       <source>Label raster to evaluate (1..K, 0 = nodata), e.g. the output of 'SCDSC clustering'.</source>
-      <translation type="unfinished" />
+      <translation>Raster d'étiquettes à évaluer (1..K, 0 = sans données), p. ex. la sortie de « Classification SCDSC ».</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/evaluate.py" line="32" />
       <source>Reference label raster on the same grid (0 = unlabelled).</source>
-      <translation type="unfinished" />
+      <translation>Raster d'étiquettes de référence sur la même grille (0 = non étiqueté).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/fit.py" line="15" />
       <source>Trains SCDSC on a raster and saves the model, to label this or other rasters with the same bands later with 'Apply SCDSC model'. The same seed gives the same labels as 'SCDSC clustering'.</source>
-      <translation type="unfinished" />
+      <translation>Entraîne SCDSC sur un raster et enregistre le modèle, pour étiqueter plus tard ce raster ou d'autres ayant les mêmes bandes avec « Appliquer un modèle SCDSC ». La même graine donne les mêmes étiquettes que « Classification SCDSC ».</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/fit.py" line="24" />
       <source>Train SCDSC model</source>
-      <translation type="unfinished" />
+      <translation>Entraîner un modèle SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/fit.py" line="34" />
       <source>The model file (weights and metadata, no executable code).</source>
-      <translation type="unfinished" />
+      <translation>Le fichier de modèle (poids et métadonnées, sans code exécutable).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/fit.py" line="37" />
       <source>Optional label raster of the training raster (1..K, 0 = nodata).</source>
-      <translation type="unfinished" />
+      <translation>Raster d'étiquettes facultatif du raster d'entraînement (1..K, 0 = sans données).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/fit.py" line="41" />
       <source>Optional HTML report: training curves and cluster sizes.</source>
-      <translation type="unfinished" />
+      <translation>Rapport HTML facultatif : courbes d'entraînement et tailles des classes.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/deps.py" line="51" />
-      <source>SCDSC needs Python packages that QGIS's Python cannot import: {missing}. Install them with the plugin (Plugins menu &gt; SCDSC &gt; install dependencies, or the button in the message bar), which puts them into {folder}; or run QGIS from a Python environment that has them, e.g. 'python3 -m pip install -c &lt;pins of your numpy/scipy&gt; {requirements}'.</source>
-      <translation type="unfinished" />
+      <source>SCDSC needs Python packages that QGIS's Python cannot import: {missing}. Install them with the plugin (Raster menu &gt; SCDSC &gt; Install SCDSC dependencies, or the button in the message bar), which puts them into {folder}; or run QGIS from a Python environment that has them, e.g. 'python3 -m pip install -c &lt;pins of your numpy/scipy&gt; {requirements}'.</source>
+      <translation>SCDSC a besoin de paquets Python que le Python de QGIS ne peut pas importer : {missing}. Installez-les avec l'extension (menu Raster &gt; SCDSC &gt; Installer les dépendances de SCDSC, ou le bouton de la barre de messages), qui les place dans {folder} ; ou lancez QGIS depuis un environnement Python qui les contient, p. ex. « python3 -m pip install -c &lt;versions figées de votre numpy/scipy&gt; {requirements} ».</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="53" />
       <source>Open the SCDSC clustering panel</source>
-      <translation type="unfinished" />
+      <translation>Ouvrir le panneau de classification SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="57" />
       <source>Install SCDSC dependencies (torch, scikit-learn)…</source>
-      <translation type="unfinished" />
+      <translation>Installer les dépendances de SCDSC (torch, scikit-learn)…</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="105" />
       <source>SCDSC</source>
-      <translation type="unfinished" />
+      <translation>SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="106" />
       <source>Install…</source>
-      <translation type="unfinished" />
+      <translation>Installer…</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="115" />
       <source>torch and scikit-learn are already available.</source>
-      <translation type="unfinished" />
+      <translation>torch et scikit-learn sont déjà disponibles.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="118" />
       <source>Install SCDSC dependencies</source>
-      <translation type="unfinished" />
+      <translation>Installer les dépendances de SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="119" />
       <source>Install {packages} into {folder}? This downloads about 200 MB to 1 GB and takes a few minutes; QGIS's own numpy and scipy are kept.</source>
-      <translation type="unfinished" />
+      <translation>Installer {packages} dans {folder} ? Cela télécharge de 200 Mo à 1 Go environ et prend quelques minutes ; les numpy et scipy de QGIS sont conservés.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="127" />
       <source>Installing SCDSC dependencies</source>
-      <translation type="unfinished" />
+      <translation>Installation des dépendances de SCDSC</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="130" />
       <source>Installing torch and scikit-learn in the background…</source>
-      <translation type="unfinished" />
+      <translation>Installation de torch et scikit-learn en arrière-plan…</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="136" />
       <source>Installing the dependencies failed: {error}</source>
-      <translation type="unfinished" />
+      <translation>L'installation des dépendances a échoué : {error}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/plugin.py" line="144" />
       <source>torch and scikit-learn are installed.</source>
-      <translation type="unfinished" />
+      <translation>torch et scikit-learn sont installés.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/provider.py" line="28" />
       <source>SCDSC deep subspace clustering</source>
-      <translation type="unfinished" />
+      <translation>Classification profonde en sous-espaces SCDSC</translation>
     </message>
   </context>
 </TS>

@@ -49,7 +49,7 @@ def missing_message(missing: Sequence[str]) -> str:
     from .i18n import tr
     requirements = " ".join(MODULES[m] for m in missing)
     return tr("SCDSC needs Python packages that QGIS's Python cannot import: {missing}. Install them with the "
-              "plugin (Plugins menu > SCDSC > install dependencies, or the button in the message bar), which puts "
+              "plugin (Raster menu > SCDSC > Install SCDSC dependencies, or the button in the message bar), which puts "
               "them into {folder}; or run QGIS from a Python environment that has them, e.g. "
               "'python3 -m pip install -c <pins of your numpy/scipy> {requirements}'.").format(
         missing=", ".join(missing), folder=dependency_dir(), requirements=requirements)

@@ -33,38 +33,6 @@ class ApplyAlgorithm(ScdscAlgorithm):
         self._add_label_outputs()
         self._add_evaluation_outputs()
 
-    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        """Cheap check before running: the model's band count against the selected bands."""
-        message = self._check_model_bands(parameters, context)
-        if message:
-            return False, message
-        return super().checkParameterValues(parameters, context)
-
-    def _check_model_bands(self, parameters, context):
-        """Message when the model file's band count differs from the selected bands (read from the model's JSON
-        metadata only; skipped when the core offers no light reader or the file cannot be read)."""
-        try:
-            from scdsc_core.modelfile import read_model_info
-        except ImportError:
-            return None
-        model = self.parameterAsFile(parameters, "MODEL", context)
-        layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
-        if not model or layer is None:
-            return None
-        try:
-            info = read_model_info(model)
-        except Exception:  # noqa: BLE001 (the full load in processAlgorithm reports a bad file properly)
-            return None
-        expected = info.get("n_features_in") or info.get("n_bands")
-        bands = self._bands(parameters, context)
-        count = len(bands) if bands else len(info.get("bands") or []) or layer.bandCount()
-        if bands is None and info.get("bands"):
-            count = layer.bandCount() if max(info["bands"]) > layer.bandCount() else len(info["bands"])
-        if expected and count != expected:
-            return self.tr("MODEL {model} was trained on {expected} bands, but {count} bands of INPUT {name} are "
-                           "selected").format(model=model, expected=expected, count=count, name=layer.name())
-        return None
-
     def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """Resolve the layers to file paths (main thread)."""
         self._prepare_raster(parameters, "INPUT", context)

@@ -250,3 +250,49 @@ def test_install_dependencies_reports_pip_failure(tmp_path):
 
     with pytest.raises(RuntimeError, match=r"(?s)pip failed.*No matching distribution"):
         deps.install_dependencies(str(tmp_path / "deps"), run=failing_pip)
+
+
+@pytest.fixture
+def compiled_translations():
+    """The .qm files (git-ignored), compiled from i18n/*.ts by ``make i18n``."""
+    subprocess.run(["make", "-s", "i18n"], cwd=REPO, check=True, capture_output=True, timeout=60)
+
+
+@pytest.mark.parametrize("language, display_name, k_label", [("de", "SCDSC-Clustering", "Anzahl der Cluster"),
+                                                             ("fr", "Classification SCDSC", "Nombre de classes")])
+def test_translations_load_for_the_language(provider, compiled_translations, language, display_name, k_label):
+    from scdsc_qgis import i18n
+    cluster = QgsApplication.processingRegistry().algorithmById("scdsc:cluster")
+    try:
+        assert i18n.install_translator(language).endswith(f"scdsc_{language}.qm")
+        assert cluster.displayName() == display_name
+        assert cluster.create().parameterDefinition("N_CLUSTERS").description() == k_label
+    finally:
+        i18n.remove_translator()
+    assert cluster.displayName() == "SCDSC clustering"
+    assert i18n.install_translator("xx") is None  # no file for the language: English
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_processing_strings_are_all_translated(language):
+    """Every tr() string of the provider (context "scdsc") is in i18n/scdsc_<lang>.ts, translated, with the same
+    {placeholders}. After changing a string: python3 scripts/update_translations.py, then translate."""
+    import re
+    import xml.etree.ElementTree as ET
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        from update_translations import collect_messages
+    finally:
+        sys.path.pop(0)
+    sources = {source for context, source in collect_messages(REPO / "scdsc_qgis") if context == "scdsc"}
+    translations = {}
+    for context in ET.parse(REPO / "i18n" / f"scdsc_{language}.ts").getroot().iter("context"):
+        if context.findtext("name") == "scdsc":
+            for message in context.iter("message"):
+                translation = message.find("translation")
+                if translation.get("type") is None and translation.text:
+                    translations[message.findtext("source")] = translation.text
+    assert sources - set(translations) == set()
+    placeholders = re.compile(r"\{[^}]*\}")
+    for source in sources:
+        assert sorted(placeholders.findall(source)) == sorted(placeholders.findall(translations[source])), source
