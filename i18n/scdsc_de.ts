@@ -398,32 +398,32 @@
       <translation>Klassifiziert ein Raster mit einem Modell, das mit „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“ gespeichert wurde. Das Raster muss die Kanäle haben, auf denen das Modell trainiert wurde (standardmäßig wird die im Modell gespeicherte Kanalauswahl verwendet).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="24" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="25" />
       <source>Apply SCDSC model</source>
       <translation>SCDSC-Modell anwenden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="28" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
       <source>SCDSC model</source>
       <translation>SCDSC-Modell</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="28" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
       <source>SCDSC model (*.npz)</source>
       <translation>SCDSC-Modell (*.npz)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="30" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
       <translation>Eine Modelldatei aus „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="54" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="55" />
       <source>{name} clusters</source>
       <translation>{name} Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="55" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="56" />
       <source>{name} confidence</source>
       <translation>{name} Konfidenz</translation>
     </message>
@@ -448,292 +448,292 @@
       <translation>Clustering</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="210" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="211" />
       <source>Input raster</source>
       <translation>Eingaberaster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="211" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="212" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Das zu clusternde (hyperspektrale) Raster: jedes dateibasierte Raster, das GDAL lesen kann, mit mindestens {n} Kanälen. NoData- und nicht-endliche Pixel bleiben ohne Klasse.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="213" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="214" />
       <source>Bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="215" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="216" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Zu verwendende Kanäle (mindestens {n}). Leer: alle Kanäle außer den in den Metadaten des Rasters als schlecht markierten (bbl = 0).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="217" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="218" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Maske (Polygon-Layer oder Raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="220" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Nur Pixel innerhalb der Polygone (bei Bedarf in das KBS des Rasters umprojiziert) oder dort, wo das Maskenraster ungleich null ist, werden geclustert. Andere Pixel werden als NoData geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="224" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
       <source>Number of clusters</source>
       <translation>Anzahl der Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="226" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, die Anzahl der Cluster (2 bis {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="230" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
       <source>Mode</source>
       <translation>Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Schnell (Mini-Batches auf einer Stichprobe, für große Szenen)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
       <source>Paper (full batch, as published)</source>
       <translation>Publikation (voller Batch, wie veröffentlicht)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>„Schnell“ trainiert in Mini-Batches auf einer Pixelstichprobe und klassifiziert die ganze Szene; „Publikation“ folgt der veröffentlichten Methode (voller Batch, 400 Epochen) und eignet sich für kleine Szenen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="236" />
       <source>Training sample size (0 = mode default)</source>
       <translation>Größe der Trainingsstichprobe (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="237" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="238" />
       <source>Number of pixels the network is trained on; all clustered pixels are labelled. 0 uses the mode's default.</source>
       <translation>Anzahl der Pixel, auf denen das Netz trainiert wird; alle geclusterten Pixel erhalten eine Klasse. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
       <source>Clustering epochs (0 = mode default)</source>
       <translation>Clustering-Epochen (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
       <source>Epochs of the clustering stage. 0 uses the mode's default.</source>
       <translation>Epochen der Clustering-Phase. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="243" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="244" />
       <source>Autoencoder pretraining epochs (0 = mode default)</source>
       <translation>Vortrainings-Epochen des Autoencoders (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
       <source>Epochs of the autoencoder pretraining. 0 uses the mode's default.</source>
       <translation>Epochen des Autoencoder-Vortrainings. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
       <source>Learning rate (0 = mode default)</source>
       <translation>Lernrate (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="248" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
       <source>Adam learning rate of the clustering stage. 0 uses the mode's default.</source>
       <translation>Adam-Lernrate der Clustering-Phase. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="250" />
       <source>Mini-cluster loss weight (alpha)</source>
       <translation>Gewicht des Mini-Cluster-Verlusts (Alpha)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="251" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
       <source>Weight of the loss that keeps each mini-cluster together. Empty: the default.</source>
       <translation>Gewicht des Verlusts, der jeden Mini-Cluster zusammenhält. Leer: die Vorgabe.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
       <source>Smoothing loss weight (beta)</source>
       <translation>Gewicht des Glättungsverlusts (Beta)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="255" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="256" />
       <source>Weight of the loss that pulls each pixel towards its neighbourhood's assignment. Empty: the default.</source>
       <translation>Gewicht des Verlusts, der jedes Pixel zur Zuordnung seiner Nachbarschaft zieht. Leer: die Vorgabe.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="257" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="258" />
       <source>Smoothing window (pixels)</source>
       <translation>Glättungsfenster (Pixel)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="260" />
       <source>Side of the square window of the smoothing loss (odd). Empty: the default.</source>
       <translation>Seitenlänge des quadratischen Fensters des Glättungsverlusts (ungerade). Leer: die Vorgabe.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="262" />
       <source>Random seed</source>
       <translation>Zufallsstartwert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="262" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>Gleicher Startwert, gleiche Daten und gleiche Software ergeben dieselben Cluster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatisch (GPU, falls vorhanden)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
       <source>CUDA GPU</source>
       <translation>CUDA-GPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Wo das Netz läuft. „Automatisch“ verwendet eine CUDA-GPU, falls vorhanden; CUDA ohne vorhandene GPU anzufordern ist ein Fehler.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
       <source>Reference labels</source>
       <translation>Referenzklassen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Optionales Referenzklassenraster (0 = unbeschriftet) im selben Raster-Gitter: Das Ergebnis wird damit bewertet (Gesamtgenauigkeit, NMI, Kappa, Genauigkeit je Klasse).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="280" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
       <source>Clusters</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="282" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Klassenraster: 1..K je geclustertem Pixel, 0 = NoData, mit einer Stildatei (.qml) daneben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>Confidence</source>
       <translation>Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Optionales Raster der größten weichen Zuordnung jedes Pixels (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
       <source>Overall accuracy</source>
       <translation>Gesamtgenauigkeit</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Normalized mutual information</source>
       <translation>Normierte Transinformation</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
       <source>Cohen's kappa</source>
       <translation>Cohens Kappa</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="339" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="340" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name}: Das Raster {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="352" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="353" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK: Der Layer {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="360" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="361" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK muss ein Polygon-Layer oder ein Raster sein, erhalten: {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="373" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Die SCDSC-Kernbibliothek kann nicht importiert werden: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="391" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="392" />
       <source>Cancelled</source>
       <translation>Abgebrochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="413" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="414" />
       <source>{name}: {size} pixels</source>
       <translation>{name}: {size} Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="433" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
       <source>selected bands</source>
       <translation>ausgewählte Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="433" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
       <source>bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="435" />
       <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
       <translation>INPUT braucht mindestens {n} {what} (die Methode projiziert die Spektren auf {n} Hauptkomponenten), erhalten: {count} in {name}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="443" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="444" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS muss zwischen 2 und {max} liegen, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="446" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="447" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS muss kleiner als die Anzahl der Pixel ({n}) sein, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="454" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} muss ein dateibasiertes (GDAL-)Raster sein, erhalten: {provider!r}-Layer {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="475" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="476" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK: Der Layer {layer!r} kann nicht nach {path} exportiert werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="478" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="479" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK: Layer {layer!r} nach {path} exportiert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="485" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="486" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Gesamtgenauigkeit {oa:.4f}, NMI {nmi:.4f}, Kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="493" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
       <source>per-class accuracy</source>
       <translation>Genauigkeit je Klasse</translation>
     </message>
@@ -743,32 +743,32 @@
       <translation>Gruppiert die Pixel eines hyperspektralen Rasters mit SCDSC (skalierbares, kontexterhaltendes Deep Subspace Clustering) in K Cluster: ein Faltungs-Autoencoder auf 7x7-Ausschnitten des 8-Komponenten-PCA-Bildes, so trainiert, dass jeder Cluster ein niedrigdimensionaler Unterraum ist, Mini-Cluster zusammenbleiben und benachbarte Pixel übereinstimmen. Schreibt ein Klassenraster (1..K, 0 = NoData) mit einer Farbe je Cluster und optional ein Konfidenzraster, das trainierte Modell und einen HTML-Bericht.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="27" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="28" />
       <source>SCDSC clustering</source>
       <translation>SCDSC-Clustering</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="37" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="38" />
       <source>Trained model</source>
       <translation>Trainiertes Modell</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="40" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="41" />
       <source>Optional model file, to label other rasters with 'Apply SCDSC model'.</source>
       <translation>Optionale Modelldatei, um andere Raster mit „SCDSC-Modell anwenden“ zu klassifizieren.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="41" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="42" />
       <source>Report</source>
       <translation>Bericht</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="42" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="43" />
       <source>HTML files (*.html)</source>
       <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="44" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="45" />
       <source>Optional HTML report: training curves, cluster sizes and, with reference labels, the accuracy figures.</source>
       <translation>Optionaler HTML-Bericht: Trainingskurven, Clustergrößen und mit Referenzklassen die Genauigkeitswerte.</translation>
     </message>
@@ -798,22 +798,22 @@
       <translation>Trainiert SCDSC auf einem Raster und speichert das Modell, um dieses oder andere Raster mit denselben Kanälen später mit „SCDSC-Modell anwenden“ zu klassifizieren. Derselbe Startwert ergibt dieselben Klassen wie „SCDSC-Clustering“.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit.py" line="24" />
+      <location filename="../scdsc_qgis/algorithms/fit.py" line="25" />
       <source>Train SCDSC model</source>
       <translation>SCDSC-Modell trainieren</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit.py" line="34" />
+      <location filename="../scdsc_qgis/algorithms/fit.py" line="35" />
       <source>The model file (weights and metadata, no executable code).</source>
       <translation>Die Modelldatei (Gewichte und Metadaten, kein ausführbarer Code).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit.py" line="37" />
+      <location filename="../scdsc_qgis/algorithms/fit.py" line="38" />
       <source>Optional label raster of the training raster (1..K, 0 = nodata).</source>
       <translation>Optionales Klassenraster des Trainingsrasters (1..K, 0 = NoData).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit.py" line="41" />
+      <location filename="../scdsc_qgis/algorithms/fit.py" line="42" />
       <source>Optional HTML report: training curves and cluster sizes.</source>
       <translation>Optionaler HTML-Bericht: Trainingskurven und Clustergrößen.</translation>
     </message>

@@ -398,32 +398,32 @@
       <translation>Étiquette un raster avec un modèle enregistré par « Entraîner un modèle SCDSC » ou « Classification SCDSC ». Le raster doit avoir les bandes sur lesquelles le modèle a été entraîné (par défaut, la sélection de bandes enregistrée dans le modèle est utilisée).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="24" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="25" />
       <source>Apply SCDSC model</source>
       <translation>Appliquer un modèle SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="28" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
       <source>SCDSC model</source>
       <translation>Modèle SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="28" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
       <source>SCDSC model (*.npz)</source>
       <translation>Modèle SCDSC (*.npz)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="30" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
       <translation>Un fichier de modèle écrit par « Entraîner un modèle SCDSC » ou « Classification SCDSC ».</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="54" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="55" />
       <source>{name} clusters</source>
       <translation>{name} classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="55" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="56" />
       <source>{name} confidence</source>
       <translation>{name} confiance</translation>
     </message>
@@ -448,292 +448,292 @@
       <translation>Classification non supervisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="210" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="211" />
       <source>Input raster</source>
       <translation>Raster en entrée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="211" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="212" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Le raster (hyperspectral) à classifier : tout raster sur fichier lisible par GDAL, avec au moins {n} bandes. Les pixels sans données ou non finis restent sans étiquette.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="213" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="214" />
       <source>Bands</source>
       <translation>Bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="215" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="216" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Bandes à utiliser (au moins {n}). Vide : toutes les bandes, sauf celles marquées mauvaises (bbl = 0) dans les métadonnées du raster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="217" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="218" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Masque (couche de polygones ou raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="220" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Seuls les pixels à l'intérieur des polygones (reprojetés dans le SCR du raster si nécessaire), ou là où le raster masque est non nul, sont classifiés. Les autres pixels sont écrits sans données.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="224" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
       <source>Number of clusters</source>
       <translation>Nombre de classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="226" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, le nombre de classes (de 2 à {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="230" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
       <source>Mode</source>
       <translation>Mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Rapide (mini-lots sur un échantillon, pour les grandes scènes)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
       <source>Paper (full batch, as published)</source>
       <translation>Article (lot complet, comme publié)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>« Rapide » s'entraîne par mini-lots sur un échantillon de pixels et étiquette toute la scène ; « Article » suit la méthode publiée (lot complet, 400 époques) et convient aux petites scènes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="236" />
       <source>Training sample size (0 = mode default)</source>
       <translation>Taille de l'échantillon d'entraînement (0 = valeur du mode)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="237" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="238" />
       <source>Number of pixels the network is trained on; all clustered pixels are labelled. 0 uses the mode's default.</source>
       <translation>Nombre de pixels sur lesquels le réseau est entraîné ; tous les pixels classifiés sont étiquetés. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
       <source>Clustering epochs (0 = mode default)</source>
       <translation>Époques de classification (0 = valeur du mode)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
       <source>Epochs of the clustering stage. 0 uses the mode's default.</source>
       <translation>Époques de l'étape de classification. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="243" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="244" />
       <source>Autoencoder pretraining epochs (0 = mode default)</source>
       <translation>Époques de pré-entraînement de l'auto-encodeur (0 = valeur du mode)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
       <source>Epochs of the autoencoder pretraining. 0 uses the mode's default.</source>
       <translation>Époques du pré-entraînement de l'auto-encodeur. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
       <source>Learning rate (0 = mode default)</source>
       <translation>Taux d'apprentissage (0 = valeur du mode)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="248" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
       <source>Adam learning rate of the clustering stage. 0 uses the mode's default.</source>
       <translation>Taux d'apprentissage d'Adam pour l'étape de classification. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="250" />
       <source>Mini-cluster loss weight (alpha)</source>
       <translation>Poids de la perte des mini-classes (alpha)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="251" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
       <source>Weight of the loss that keeps each mini-cluster together. Empty: the default.</source>
       <translation>Poids de la perte qui garde chaque mini-classe unie. Vide : la valeur par défaut.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
       <source>Smoothing loss weight (beta)</source>
       <translation>Poids de la perte de lissage (bêta)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="255" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="256" />
       <source>Weight of the loss that pulls each pixel towards its neighbourhood's assignment. Empty: the default.</source>
       <translation>Poids de la perte qui rapproche chaque pixel de l'affectation de son voisinage. Vide : la valeur par défaut.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="257" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="258" />
       <source>Smoothing window (pixels)</source>
       <translation>Fenêtre de lissage (pixels)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="260" />
       <source>Side of the square window of the smoothing loss (odd). Empty: the default.</source>
       <translation>Côté de la fenêtre carrée de la perte de lissage (impair). Vide : la valeur par défaut.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="262" />
       <source>Random seed</source>
       <translation>Graine aléatoire</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="262" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>La même graine, les mêmes données et le même logiciel donnent les mêmes classes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
       <source>Device</source>
       <translation>Matériel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatique (GPU si disponible)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
       <source>CUDA GPU</source>
       <translation>GPU CUDA</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Où le réseau s'exécute. « Automatique » utilise un GPU CUDA s'il y en a un ; demander CUDA sans GPU est une erreur.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
       <source>Reference labels</source>
       <translation>Étiquettes de référence</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Raster facultatif d'étiquettes de référence (0 = non étiqueté) sur la même grille : le résultat est évalué par rapport à lui (précision globale, NMI, kappa, précision par classe).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="280" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
       <source>Clusters</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="282" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Raster d'étiquettes : 1..K par pixel classifié, 0 = sans données, avec un fichier de style (.qml) à côté.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>Confidence</source>
       <translation>Confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Raster facultatif de la plus grande affectation souple de chaque pixel (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
       <source>Overall accuracy</source>
       <translation>Précision globale</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Normalized mutual information</source>
       <translation>Information mutuelle normalisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
       <source>Cohen's kappa</source>
       <translation>Kappa de Cohen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="339" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="340" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name} : impossible de charger le raster {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="352" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="353" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK : impossible de charger la couche {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="360" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="361" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK doit être une couche de polygones ou un raster, reçu {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="373" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Impossible d'importer la bibliothèque SCDSC : {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="391" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="392" />
       <source>Cancelled</source>
       <translation>Annulé</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="413" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="414" />
       <source>{name}: {size} pixels</source>
       <translation>{name} : {size} pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="433" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
       <source>selected bands</source>
       <translation>bandes sélectionnées</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="433" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
       <source>bands</source>
       <translation>bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="435" />
       <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
       <translation>INPUT nécessite au moins {n} {what} (la méthode projette les spectres sur {n} composantes principales), reçu {count} dans {name}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="443" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="444" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS doit être compris entre 2 et {max}, reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="446" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="447" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS doit être inférieur au nombre de pixels ({n}), reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="454" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} doit être un raster sur fichier (GDAL), reçu une couche {provider!r} {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="475" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="476" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK : impossible d'exporter la couche {layer!r} vers {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="478" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="479" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK : couche {layer!r} exportée vers {path}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="485" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="486" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Précision globale {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="493" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
       <source>per-class accuracy</source>
       <translation>précision par classe</translation>
     </message>
@@ -743,32 +743,32 @@
       <translation>Regroupe les pixels d'un raster hyperspectral en K classes avec SCDSC (classification profonde en sous-espaces, évolutive et préservant le contexte) : un auto-encodeur convolutif sur des imagettes 7x7 de l'image ACP à 8 composantes, entraîné pour que chaque classe soit un sous-espace de faible dimension, que les mini-classes restent unies et que les pixels voisins concordent. Écrit un raster d'étiquettes (1..K, 0 = sans données) avec une couleur par classe, et en option un raster de confiance, le modèle entraîné et un rapport HTML.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="27" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="28" />
       <source>SCDSC clustering</source>
       <translation>Classification SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="37" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="38" />
       <source>Trained model</source>
       <translation>Modèle entraîné</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="40" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="41" />
       <source>Optional model file, to label other rasters with 'Apply SCDSC model'.</source>
       <translation>Fichier de modèle facultatif, pour étiqueter d'autres rasters avec « Appliquer un modèle SCDSC ».</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="41" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="42" />
       <source>Report</source>
       <translation>Rapport</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="42" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="43" />
       <source>HTML files (*.html)</source>
       <translation>Fichiers HTML (*.html)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/cluster.py" line="44" />
+      <location filename="../scdsc_qgis/algorithms/cluster.py" line="45" />
       <source>Optional HTML report: training curves, cluster sizes and, with reference labels, the accuracy figures.</source>
       <translation>Rapport HTML facultatif : courbes d'entraînement, tailles des classes et, avec des étiquettes de référence, les mesures de précision.</translation>
     </message>
@@ -798,22 +798,22 @@
       <translation>Entraîne SCDSC sur un raster et enregistre le modèle, pour étiqueter plus tard ce raster ou d'autres ayant les mêmes bandes avec « Appliquer un modèle SCDSC ». La même graine donne les mêmes étiquettes que « Classification SCDSC ».</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit.py" line="24" />
+      <location filename="../scdsc_qgis/algorithms/fit.py" line="25" />
       <source>Train SCDSC model</source>
       <translation>Entraîner un modèle SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit.py" line="34" />
+      <location filename="../scdsc_qgis/algorithms/fit.py" line="35" />
       <source>The model file (weights and metadata, no executable code).</source>
       <translation>Le fichier de modèle (poids et métadonnées, sans code exécutable).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit.py" line="37" />
+      <location filename="../scdsc_qgis/algorithms/fit.py" line="38" />
       <source>Optional label raster of the training raster (1..K, 0 = nodata).</source>
       <translation>Raster d'étiquettes facultatif du raster d'entraînement (1..K, 0 = sans données).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit.py" line="41" />
+      <location filename="../scdsc_qgis/algorithms/fit.py" line="42" />
       <source>Optional HTML report: training curves and cluster sizes.</source>
       <translation>Rapport HTML facultatif : courbes d'entraînement et tailles des classes.</translation>
     </message>

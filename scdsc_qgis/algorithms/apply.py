@@ -12,8 +12,9 @@ class ApplyAlgorithm(ScdscAlgorithm):
 
     def summary(self) -> str:
         """Translated one-paragraph description (the top of the help panel)."""
-        return self.tr("Labels a raster with a model saved by 'Train SCDSC model' or 'SCDSC clustering'. The raster must "
-                       "have the bands the model was trained on (by default the model's own band selection is used).")
+        return self.tr("Labels a raster with a model saved by 'Train SCDSC model' or 'SCDSC clustering'. The raster "
+                       "must have the bands the model was trained on (by default the model's own band selection is "
+                       "used).")
 
     def name(self) -> str:
         """``apply`` (frozen)."""

@@ -190,8 +190,9 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
         items = []
         for parameter in self.parameterDefinitions():
             if parameter.help():
-                items.append(f"<dt><b>{html.escape(parameter.description(), quote=False)}</b> "
-                             f"(<code>{parameter.name()}</code>)</dt><dd>{html.escape(parameter.help(), quote=False)}</dd>")
+                description = html.escape(parameter.description(), quote=False)
+                help_text = html.escape(parameter.help(), quote=False)
+                items.append(f"<dt><b>{description}</b> (<code>{parameter.name()}</code>)</dt><dd>{help_text}</dd>")
         if items:
             parts.append("<dl>" + "".join(items) + "</dl>")
         return "".join(parts)

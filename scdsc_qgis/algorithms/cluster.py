@@ -13,10 +13,11 @@ class ClusterAlgorithm(ScdscAlgorithm):
     def summary(self) -> str:
         """Translated one-paragraph description (the top of the help panel)."""
         return self.tr("Clusters the pixels of a hyperspectral raster into K groups with SCDSC (scalable "
-                       "context-preserving deep subspace clustering): a convolutional autoencoder on 7x7 patches of the "
-                       "8-component PCA image, trained so that each cluster is a low-dimensional subspace, mini-clusters "
-                       "stay together and neighbouring pixels agree. Writes a label raster (1..K, 0 = nodata) styled with "
-                       "one colour per cluster, and optionally a confidence raster, the trained model and an HTML report.")
+                       "context-preserving deep subspace clustering): a convolutional autoencoder on 7x7 patches of "
+                       "the 8-component PCA image, trained so that each cluster is a low-dimensional subspace, "
+                       "mini-clusters stay together and neighbouring pixels agree. Writes a label raster (1..K, 0 = "
+                       "nodata) styled with one colour per cluster, and optionally a confidence raster, the trained "
+                       "model and an HTML report.")
 
     def name(self) -> str:
         """``cluster`` (frozen)."""

@@ -12,9 +12,9 @@ class EvaluateAlgorithm(ScdscAlgorithm):
 
     def summary(self) -> str:
         """Translated one-paragraph description (the top of the help panel)."""
-        return self.tr("Compares a label raster (0 = nodata) with reference labels (0 = unlabelled) on the same grid. "
-                       "Clusters are matched to reference classes one-to-one (Hungarian method) before the overall "
-                       "accuracy, kappa and per-class accuracy are computed; NMI needs no matching.")
+        return self.tr("Compares a label raster (0 = nodata) with reference labels (0 = unlabelled) on the same "
+                       "grid. Clusters are matched to reference classes one-to-one (Hungarian method) before the "
+                       "overall accuracy, kappa and per-class accuracy are computed; NMI needs no matching.")
 
     def name(self) -> str:
         """``evaluate`` (frozen)."""

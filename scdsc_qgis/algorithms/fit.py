@@ -12,8 +12,9 @@ class FitAlgorithm(ScdscAlgorithm):
 
     def summary(self) -> str:
         """Translated one-paragraph description (the top of the help panel)."""
-        return self.tr("Trains SCDSC on a raster and saves the model, to label this or other rasters with the same bands "
-                       "later with 'Apply SCDSC model'. The same seed gives the same labels as 'SCDSC clustering'.")
+        return self.tr("Trains SCDSC on a raster and saves the model, to label this or other rasters with the same "
+                       "bands later with 'Apply SCDSC model'. The same seed gives the same labels as 'SCDSC "
+                       "clustering'.")
 
     def name(self) -> str:
         """``fit`` (frozen)."""

@@ -296,3 +296,39 @@ def test_processing_strings_are_all_translated(language):
     placeholders = re.compile(r"\{[^}]*\}")
     for source in sources:
         assert sorted(placeholders.findall(source)) == sorted(placeholders.findall(translations[source])), source
+
+
+def test_feedback_bridge_reports_progress_stages_and_training_records(qgis_app):
+    """progress -> percent + stage text on change; cancelled -> isCanceled; records -> the dock's signal for every
+    record and a log line per stage (then at most one per interval)."""
+    from scdsc_qgis.algorithms.base import FeedbackBridge
+    from scdsc_qgis.feedback import TrainingFeedback
+
+    class Recording(TrainingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.texts, self.infos = [], []
+
+        def setProgressText(self, text):  # noqa: N802
+            self.texts.append(text)
+            super().setProgressText(text)
+
+        def pushInfo(self, info):  # noqa: N802
+            self.infos.append(info)
+
+    feedback = Recording()
+    records = []
+    feedback.trainingRecord.connect(records.append)
+    bridge = FeedbackBridge(feedback, info_interval=3600)
+    bridge.progress(0.25, "FINCH")
+    bridge.progress(0.5, "FINCH")
+    bridge.progress(0.75, "Pretraining")
+    assert feedback.progress() == pytest.approx(75.0) and feedback.texts == ["FINCH", "Pretraining"]
+    for epoch in range(3):
+        bridge.record({"stage": "pretrain", "epoch": epoch, "loss": 1.0 / (epoch + 1)})
+    bridge.record({"stage": "cluster", "epoch": 0, "loss": 0.5, "confident_ratio": 0.25})
+    assert len(records) == 4 and records[-1]["confident_ratio"] == 0.25
+    assert feedback.infos == ["pretrain epoch 0: loss 1.0000", "cluster epoch 0: loss 0.5000, confident ratio 0.250"]
+    assert not bridge.cancelled()
+    feedback.cancel()
+    assert bridge.cancelled()
