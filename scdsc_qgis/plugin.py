@@ -6,7 +6,12 @@ import logging
 from typing import Optional
 
 from qgis.core import Qgis, QgsApplication, QgsTask
-from qgis.PyQt.QtWidgets import QAction, QMessageBox, QPushButton
+from qgis.PyQt.QtWidgets import QMessageBox, QPushButton
+
+try:  # Qt 6 moved QAction to QtGui
+    from qgis.PyQt.QtGui import QAction
+except ImportError:
+    from qgis.PyQt.QtWidgets import QAction
 
 from . import deps, i18n
 from .i18n import tr
@@ -106,7 +111,7 @@ class ScdscPlugin:
         button = QPushButton(tr("Install…"), item)
         button.clicked.connect(self.confirm_install)
         item.layout().addWidget(button)
-        self._message_item = bar.pushWidget(item, Qgis.Warning)
+        self._message_item = bar.pushWidget(item, Qgis.MessageLevel.Warning)
 
     def confirm_install(self):
         """Ask, then install torch and scikit-learn into the profile in a background task."""

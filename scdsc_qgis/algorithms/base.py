@@ -89,7 +89,8 @@ def _grey_ramp(layer) -> None:
     from qgis.core import QgsContrastEnhancement, QgsSingleBandGrayRenderer
     renderer = QgsSingleBandGrayRenderer(layer.dataProvider(), 1)
     enhancement = QgsContrastEnhancement(layer.dataProvider().dataType(1))
-    enhancement.setContrastEnhancementAlgorithm(QgsContrastEnhancement.StretchToMinimumMaximum)
+    enhancement.setContrastEnhancementAlgorithm(
+        QgsContrastEnhancement.ContrastEnhancementAlgorithm.StretchToMinimumMaximum)
     enhancement.setMinimumValue(0.0)
     enhancement.setMaximumValue(1.0)
     renderer.setContrastEnhancement(enhancement)
@@ -472,7 +473,7 @@ def vector_path(layer, context, feedback) -> str:
     options.driverName = "GPKG"
     error, message, written, _ = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, context.transformContext(),
                                                                           options)
-    if error != QgsVectorFileWriter.NoError:
+    if error != QgsVectorFileWriter.WriterError.NoError:
         raise QgsProcessingException(tr("MASK: cannot export the layer {layer!r} to {path}: {message}").format(
             layer=layer.name(), path=path, message=message))
     if feedback is not None:
