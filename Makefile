@@ -72,3 +72,19 @@ bench: setup
 
 bench-quick: setup
 	@$(PY) -m bench quick
+
+# ---- Accuracy comparison (issue 7) --------------------------------------------------------------------------
+# `accuracy` runs every method over 10 seeds on the labelled scenes of ../shared/data (hours on 2 cores; rerun
+# to resume), rewrites the generated tables of docs/results.md and docs/images/results_*.png, and keeps the
+# records in bench/accuracy/results/full.jsonl. `accuracy-quick` is the documented subset (< 15 min on an idle
+# 2-core machine); it writes its own report into $(OUT)/accuracy-quick/ and leaves docs/ alone.
+.PHONY: accuracy accuracy-quick
+ACCURACY_OUT ?= $(OUT)/accuracy
+accuracy: setup
+	@$(PY) -m bench.accuracy run --plan full --results $(ACCURACY_OUT)/full.jsonl || echo "some runs failed: see the tables"
+	@$(PY) -m bench.accuracy report --plan full --results $(ACCURACY_OUT)/full.jsonl --doc docs/results.md --images docs/images
+	@cp $(ACCURACY_OUT)/full.jsonl bench/accuracy/results/full.jsonl
+
+accuracy-quick: setup
+	@$(PY) -m bench.accuracy run --plan quick --results $(OUT)/accuracy-quick/quick.jsonl || echo "some runs failed: see the tables"
+	@$(PY) -m bench.accuracy report --plan quick --results $(OUT)/accuracy-quick/quick.jsonl --standalone $(OUT)/accuracy-quick/results.md --images $(OUT)/accuracy-quick

@@ -115,6 +115,34 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_trace(args) -> int:
+    from .runner import _limited_threads, clustered_mask
+    from .trace import load_trace, plot_traces, save_trace, trace_fit
+
+    out = Path(args.out)
+    saved = []
+    scene_names = args.scenes.split(",") if args.scenes else list(SCENE_NAMES)
+    methods = [m.strip() for m in args.methods.split(";") if m.strip()]
+    with _limited_threads(args.threads):
+        for name in scene_names:
+            scene = load_scene(name)
+            for method in methods:
+                for seed in parse_seeds(args.seeds):
+                    trace = trace_fit(scene, clustered_mask(scene, args.protocol), seed, method)
+                    path = save_trace(trace, out)
+                    saved.append(path)
+                    best = max(trace.points, key=lambda q: q["oa"]) if trace.points else {}
+                    log.info("%s %s seed %d: k-means OA %.2f%%, start %.2f%%, best along training %.2f%% "
+                             "(step %s), returned %.2f%% (selected step %s); saved %s", name, method, seed,
+                             100 * trace.kmeans["oa"], 100 * trace.points[0]["oa"] if trace.points else float("nan"),
+                             100 * best.get("oa", float("nan")), best.get("step"), 100 * trace.final["oa"],
+                             trace.selected_step, path)
+    if args.plot:
+        plot_traces([load_trace(p) for p in saved], Path(args.plot), args.title or "")
+        log.info("wrote %s", args.plot)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.accuracy", description=__doc__.split("\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging (also the core's)")
@@ -146,6 +174,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--images", help="folder for the PNG label maps")
     p.add_argument("--prefix", default="results_", help="file-name prefix of the pictures (default results_)")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("trace", help="score SCDSC's assignments along training (diagnosis of §9)")
+    p.add_argument("--methods", default="scdsc-fast", help="SCDSC methods separated by ';'")
+    p.add_argument("--scenes", help=f"comma-separated subset of {','.join(SCENE_NAMES)}")
+    p.add_argument("--seeds", default="0")
+    p.add_argument("--protocol", default="labelled", choices=PROTOCOLS)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--out", default=str(REPO / "out" / "accuracy" / "traces"), help="folder for the traces")
+    p.add_argument("--plot", help="also draw the traces of this call into this PNG")
+    p.add_argument("--title")
+    p.set_defaults(func=cmd_trace)
     return parser
 
 

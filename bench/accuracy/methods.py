@@ -54,6 +54,7 @@ class MethodSpec:
     family: str  # "scdsc" or "baseline"
     run: Callable[[Scene, np.ndarray, int], MethodOutput]
     description: str = ""
+    params: Optional[Dict[str, Any]] = None  # SCDSC hyperparameters (SCDSC methods only)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -298,7 +299,7 @@ def _parse_value(text: str):
 # --------------------------------------------------------------------------------------------------------------
 
 def _scdsc(name, label, description, **params):
-    return MethodSpec(name, label, "scdsc", scdsc_runner(**params), description)
+    return MethodSpec(name, label, "scdsc", scdsc_runner(**params), description, dict(params))
 
 
 #: Named methods, in the order the tables list them.
@@ -327,7 +328,7 @@ def method_spec(name: str) -> MethodSpec:
         return METHODS[name]
     if name.startswith("scdsc:"):
         params = parse_scdsc_spec(name)
-        return MethodSpec(name, name, "scdsc", scdsc_runner(**params), "custom SCDSC configuration")
+        return MethodSpec(name, name, "scdsc", scdsc_runner(**params), "custom SCDSC configuration", params)
     raise ValueError(f"unknown method {name!r}; known: {', '.join(METHODS)} or 'scdsc:key=value,...'")
 
 

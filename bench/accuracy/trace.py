@@ -1,0 +1,184 @@
+"""Diagnosis: the accuracy of SCDSC's assignments at every target refresh (fast) or epoch (paper), beside the
+label-free confident ratio that selects the returned state (§2.14).
+
+§9 reports that training can move away from a good k-means start. To see when and why, this module wraps two
+private functions of :mod:`scdsc_core.train` for the duration of one fit — ``_refresh`` (fast mode: the eval-mode
+bank of soft assignments) and ``soft_assign`` (paper mode: the full-batch train-mode pass of every epoch) — and
+scores the argmax of each against the reference. The training itself is unchanged and never sees the labels; the
+scores are computed outside it. Being tied to private names, this is a benchmark tool, not an API.
+
+The training pixels are the clustered pixels in row-major order whenever the scene has fewer clustered pixels
+than ``sample_size`` (40,000 in fast mode; every pixel in paper mode), which holds for every benchmark scene; the
+trace refuses otherwise.
+"""
+# SPDX-License-Identifier: GPL-2.0-or-later
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+from .methods import METHODS, evaluate, method_spec
+from .scenes import Scene
+
+log = logging.getLogger("bench.accuracy.trace")
+
+
+@dataclass
+class Trace:
+    """One fit's trajectory.
+
+    Attributes
+    ----------
+    points : list of dict
+        ``{"step", "ratio", "oa", "nmi"}`` per refresh (fast) or epoch (paper), in order; the first is the
+        k-means + SVD start as the network sees it.
+    kmeans : dict
+        OA/NMI of ``kmeans_labels_`` (the k-means partition itself).
+    final : dict
+        OA/NMI of the returned ``labels_`` (the selected state, labelled in eval mode).
+    selected_step : int
+    history : list of dict
+        The estimator's ``history_`` (losses per record).
+    """
+
+    scene: str
+    method: str
+    seed: int
+    params: Dict[str, Any]
+    points: List[dict] = field(default_factory=list)
+    kmeans: Dict[str, float] = field(default_factory=dict)
+    final: Dict[str, float] = field(default_factory=dict)
+    selected_step: Optional[int] = None
+    history: List[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """JSON-serialisable copy."""
+        return {"scene": self.scene, "method": self.method, "seed": self.seed, "params": self.params,
+                "points": self.points, "kmeans": self.kmeans, "final": self.final,
+                "selected_step": self.selected_step, "history": self.history}
+
+
+def _params_of(method: str) -> Dict[str, Any]:
+    spec = method_spec(method)
+    if spec.params is None:
+        raise ValueError(f"only SCDSC methods can be traced, got {method!r}")
+    return dict(spec.params)
+
+
+def trace_fit(scene: Scene, mask: np.ndarray, seed: int, method: str = "scdsc-fast") -> Trace:
+    """Fit one SCDSC configuration and score its assignments along training (see the module docstring)."""
+    import torch
+
+    import scdsc_core.train as train
+    from scdsc_core.model import SCDSC
+
+    params = _params_of(method)
+    truth = scene.labels[mask]
+    n = int(mask.sum())
+    est = SCDSC(scene.n_clusters, random_state=int(seed), device="cpu", **params)
+    sample = est._resolved("sample_size")
+    if sample and n > sample:
+        raise ValueError(f"{n} clustered pixels exceed sample_size={sample}: the training set is a sample")
+    trace = Trace(scene.name, method, int(seed), params)
+    counter = {"step": 0}
+
+    def score(labels: np.ndarray, ratio: float) -> dict:
+        scores = evaluate(labels.astype(np.int64), truth)
+        return {"step": counter["step"], "ratio": round(float(ratio), 5), "oa": round(scores["oa"], 5),
+                "nmi": round(scores["nmi"], 5)}
+
+    original_refresh, original_soft, original_step = train._refresh, train.soft_assign, torch.optim.Adam.step
+
+    def refresh(net, D, data, settings, progress):
+        out = original_refresh(net, D, data, settings, progress)
+        bank, ratio = out[0], out[4]
+        trace.points.append(score(bank.argmax(dim=1).cpu().numpy(), ratio))
+        return out
+
+    def soft_assign(z, bases, n_clusters, subspace_dim, eta):
+        s = original_soft(z, bases, n_clusters, subspace_dim, eta)
+        if params.get("mode") == "paper" and z.shape[0] == n and torch.is_grad_enabled() and z.requires_grad:
+            ratio = float((s.detach().max(dim=1).values > train.CONFIDENT).float().mean())
+            trace.points.append(score(s.detach().argmax(dim=1).cpu().numpy(), ratio))
+        return s
+
+    def step(self, *args, **kwargs):
+        counter["step"] += 1
+        return original_step(self, *args, **kwargs)
+
+    train._refresh, train.soft_assign, torch.optim.Adam.step = refresh, soft_assign, step
+    try:
+        est.fit(scene.cube, mask=mask)
+    finally:
+        train._refresh, train.soft_assign, torch.optim.Adam.step = original_refresh, original_soft, original_step
+    # Steps counted include pretraining; report clustering steps from the first traced point on.
+    if trace.points:
+        first = trace.points[0]["step"]
+        for p in trace.points:
+            p["step"] -= first
+    trace.kmeans = {k: round(v, 5) for k, v in evaluate(est.kmeans_labels_, scene.labels).items()
+                    if k in ("oa", "nmi")}
+    trace.final = {k: round(v, 5) for k, v in evaluate(est.labels_, scene.labels).items() if k in ("oa", "nmi")}
+    trace.selected_step = int(est.fit_info_.get("selected_step", -1))
+    trace.history = [h for h in est.history_ if h.get("stage") == "cluster"]
+    return trace
+
+
+def save_trace(trace: Trace, folder: Path) -> Path:
+    """Write ``<folder>/<scene>__<method>__s<seed>.json``."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_.=" else "_" for ch in trace.method)
+    path = Path(folder) / f"{trace.scene}__{safe}__s{trace.seed}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(trace.as_dict()), encoding="utf-8")
+    return path
+
+
+def load_trace(path: Path) -> dict:
+    """A saved trace as a dict."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def plot_traces(traces: List[dict], out_path: Path, title: str = "") -> Path:
+    """OA (solid) and confident ratio (dashed) against clustering steps, one panel per trace.
+
+    A dotted line marks the k-means partition's OA; a marker, the selected state.
+    """
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cols = min(3, len(traces))
+    rows = -(-len(traces) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, t in zip(axes.ravel(), traces):
+        ax.axis("on")
+        steps = [p["step"] for p in t["points"]]
+        ax.plot(steps, [100 * p["oa"] for p in t["points"]], color="tab:blue", label="OA of argmax s (%)")
+        ax.plot(steps, [100 * p["ratio"] for p in t["points"]], color="tab:orange", ls="--",
+                label="confident ratio (%)")
+        ax.axhline(100 * t["kmeans"]["oa"], color="gray", ls=":", label="k-means start OA (%)")
+        sel = [p for p in t["points"] if p["step"] == t["selected_step"]]
+        if sel:
+            ax.plot([sel[0]["step"]], [100 * sel[0]["oa"]], "o", color="tab:red", label="selected state")
+        ax.set_title(f"{t['scene']} · {METHODS[t['method']].label if t['method'] in METHODS else t['method']}"
+                     f" · seed {t['seed']}\nreturned OA {100 * t['final']['oa']:.1f}%", fontsize=8)
+        ax.set_xlabel("clustering optimiser steps", fontsize=8)
+        ax.set_ylim(0, 100)
+        ax.tick_params(labelsize=7)
+    handles, labels = axes.ravel()[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=7, frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.06, 1, 0.95 if title else 1))
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out_path, dpi=110)
+    plt.close(fig)
+    return out_path
