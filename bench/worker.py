@@ -302,8 +302,12 @@ def _read_labels(path):
 
 
 def run_finch(job) -> Dict[str, Any]:
-    """FINCH on saved features; partitions saved; ARI against the exact run's partitions when present."""
-    from scdsc_core.finch import finch
+    """FINCH on saved features; partitions saved; ARI against the exact run's partitions when present.
+
+    The approximate job also measures the recall of its first neighbours on ``recall_queries`` random points,
+    against a brute-force float64 search over all points (cheap, so it is known even where exact FINCH is not run).
+    """
+    from scdsc_core.finch import finch, first_neighbours
     threads = _set_threads(job)
     F = np.load(job["features"])
     method = job.get("method", "exact")
@@ -314,13 +318,42 @@ def run_finch(job) -> Dict[str, Any]:
     np.save(f"{stem}.{method}.partitions.npy", np.stack(result.partitions[:2]))
     extra = {"method": method, "n_clusters": list(result.n_clusters), "min_sim": result.min_sim, "threads": threads,
              "n_points": int(F.shape[0]), "dims": int(F.shape[1])}
+    stages = {"finch": round(seconds, 3)}
+    if method != "exact" and job.get("recall_queries", 2000):
+        started = time.perf_counter()
+        nn = first_neighbours(F, method=method, random_state=int(job["seed"]))
+        stages["first_neighbours"] = round(time.perf_counter() - started, 3)
+        extra.update(_recall(F, nn, int(job.get("recall_queries", 2000)), int(job["seed"])))
     exact_file = Path(f"{stem}.exact.partitions.npy")
     if method != "exact" and exact_file.is_file():
         from sklearn.metrics import adjusted_rand_score
         exact = np.load(exact_file)
         for level in range(min(len(exact), len(result.partitions))):
             extra[f"ari_level{level}"] = round(float(adjusted_rand_score(exact[level], result.partitions[level])), 4)
-    return {"stages": {"finch": round(seconds, 3)}, "n_pixels": int(F.shape[0]), "extra": extra}
+    return {"stages": stages, "n_pixels": int(F.shape[0]), "extra": extra}
+
+
+def _recall(F: np.ndarray, nn: np.ndarray, n_queries: int, seed: int) -> Dict[str, Any]:
+    """Share of sampled points whose found neighbour is the exact cosine first neighbour (float64 brute force)."""
+    rng = np.random.default_rng(seed)
+    queries = np.sort(rng.choice(len(F), size=min(n_queries, len(F)), replace=False))
+    unit = F / np.maximum(np.linalg.norm(F, axis=1, keepdims=True), 1e-30)
+    best = np.full(len(queries), -np.inf)
+    arg = np.zeros(len(queries), dtype=np.int64)
+    q = unit[queries].astype(np.float64)
+    for start in range(0, len(F), 65_536):
+        block = unit[start:start + 65_536].astype(np.float64)
+        sims = q @ block.T
+        own = (queries >= start) & (queries < start + len(block))
+        sims[np.flatnonzero(own), queries[own] - start] = -np.inf  # the nearest *other* point
+        idx = np.argmax(sims, axis=1)
+        val = sims[np.arange(len(queries)), idx]
+        better = val > best
+        best[better], arg[better] = val[better], idx[better] + start
+    found = np.einsum("ij,ij->i", q, unit[nn[queries]].astype(np.float64))
+    exact_hit = np.isclose(found, best, rtol=0, atol=1e-12)
+    return {"recall_at_1": round(float(exact_hit.mean()), 4), "recall_queries": int(len(queries)),
+            "mean_cosine_gap": float(np.mean(best - found))}
 
 
 def _jsonable(value) -> bool:
