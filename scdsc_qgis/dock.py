@@ -227,10 +227,10 @@ class ScdscDockWidget(QgsDockWidget):
         layout.addWidget(self.result_group)
         layout.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        self.setWidget(scroll)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(content)
+        self.setWidget(self.scroll_area)
 
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
@@ -343,8 +343,7 @@ class ScdscDockWidget(QgsDockWidget):
             return
         self.current_settings().save()
         input_layer = self.input_combo.currentLayer()
-        self._run_context = {"input_name": input_layer.name(), "input_id": input_layer.id(),
-                             "reference": params.get("REFERENCE")}
+        self._run_context = {"input_name": input_layer.name(), "reference": params.get("REFERENCE")}
         self.last_parameters = dict(params)
         self.plot.clear()
         self.run_handle = AlgorithmRun(self.algorithm_id, params,

@@ -80,6 +80,7 @@ class AlgorithmRun(QObject):
         self.task: Optional[QgsProcessingAlgRunnerTask] = None
         self._errors = []
         self._done = False
+        self._cancel_requested = False
         self.feedback.progressChanged.connect(self.progressChanged)
         self.feedback.progressTextChanged.connect(self.stageChanged)
         self.feedback.trainingRecord.connect(self.trainingRecord)
@@ -92,7 +93,7 @@ class AlgorithmRun(QObject):
         -------
         bool
             True when the task was queued; False when it could not start (``failed`` has been emitted, with
-            the reason: unknown algorithm or a parameter check that failed).
+            the reason: unknown algorithm, a parameter check or the algorithm's preparation failed).
         """
         algorithm = QgsApplication.processingRegistry().algorithmById(self.algorithm_id)
         if algorithm is None:
@@ -103,7 +104,14 @@ class AlgorithmRun(QObject):
         if not ok:
             self._finish_failed(message or self.tr("Invalid parameters for {}.").format(self.algorithm_id))
             return False
-        self.task = QgsProcessingAlgRunnerTask(algorithm, self.parameters, self.context, self.feedback)
+        task = QgsProcessingAlgRunnerTask(algorithm, self.parameters, self.context, self.feedback)
+        if task.isCanceled():
+            # The constructor runs prepareAlgorithm() (GUI thread) and cancels the task when it fails; the task
+            # manager would never finish such a task, so report the failure here.
+            self._finish_failed(self._errors[-1] if self._errors else self.tr(
+                "{} could not prepare its inputs.").format(self.algorithm_id))
+            return False
+        self.task = task
         self.task.setDescription(self.description)
         self.task.executed.connect(self._on_executed)
         _UNFINISHED.add(self)
@@ -116,6 +124,7 @@ class AlgorithmRun(QObject):
 
     def cancel(self) -> None:
         """Ask the algorithm to stop; it checks the feedback at least once a second and then writes nothing."""
+        self._cancel_requested = True
         self.feedback.cancel()
         if self.task is not None and not sip.isdeleted(self.task):
             self.task.cancel()
@@ -145,7 +154,9 @@ class AlgorithmRun(QObject):
             self._done = True
             _UNFINISHED.discard(self)
             self.succeeded.emit(dict(results))
-        elif self.feedback.isCanceled():
+        elif self._cancel_requested:
+            # Only a cancel asked for here counts as one: the runner task also cancels its feedback itself
+            # when prepareAlgorithm() fails, and that is a failure with a message.
             self._done = True
             _UNFINISHED.discard(self)
             self.cancelled.emit()

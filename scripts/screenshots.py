@@ -22,6 +22,10 @@ SHOTS = os.path.abspath(os.environ.get("SCDSC_SHOTS", os.path.join(REPO, "docs",
 WORK = os.path.abspath(os.environ.get("SCDSC_SHOTS_WORK", os.path.join(REPO, "out", "screenshots")))
 WINDOW_SIZE = (1400, 900)
 N_CLUSTERS = 6  # the synthetic scene has 6 land-cover classes
+#: A smaller cut of the bundled scene and short training, so that the pictures take minutes, not an hour, on a
+#: busy 2-core machine; the curves still show pretraining, the start of clustering and its progress.
+SCENE_SIZE = {"width": 64, "height": 56}
+TRAINING = {"pretrain_epochs": 4, "epochs": 30}
 #: The dock is photographed once the clustering stage has drawn this many points (the curves then show a trend).
 TRAINING_POINTS = 25
 TIMEOUT_MS = 15 * 60 * 1000
@@ -50,7 +54,7 @@ class ScreenshotSession:
             if os.path.exists(path):
                 os.remove(path)
         from scdsc_core.synthetic import write_scene
-        image_path, labels_path = write_scene(os.path.join(WORK, "scene"))
+        image_path, labels_path = write_scene(os.path.join(WORK, "scene"), **SCENE_SIZE)
         main_window = iface.mainWindow()
         main_window.resize(*WINDOW_SIZE)
         main_window.showMaximized()
@@ -81,6 +85,9 @@ class ScreenshotSession:
         self.dock.reference_combo.setLayer(reference)
         self.dock.confidence_check.setChecked(False)
         self.dock.seed_spin.setValue(0)
+        self.dock.sample_size_spin.setValue(0)
+        self.dock.pretrain_epochs_spin.setValue(TRAINING["pretrain_epochs"])
+        self.dock.epochs_spin.setValue(TRAINING["epochs"])
         self.dock.output_widget.setFilePath(fresh_path(os.path.join(WORK, "clusters.tif")))
         self.dock.runFinished.connect(self.finished)
         self.dock.run_button.click()
@@ -95,7 +102,8 @@ class ScreenshotSession:
             return
         plot.redraw()
         QgsApplication.processEvents()
-        self.dock.grab().save(self.training_shot)
+        # The scroll area's content, whole: fields, progress and plot in one picture, whatever the screen height.
+        self.dock.scroll_area.widget().grab().save(self.training_shot)
         self.training_taken = True
         LOGGER.info("wrote %s", self.training_shot)
 
@@ -113,6 +121,7 @@ class ScreenshotSession:
         canvas = iface.mapCanvas()
         canvas.setExtent(labels.extent())
         canvas.refreshAllLayers()
+        self.dock.scroll_area.ensureWidgetVisible(self.dock.result_group)
         canvas.mapCanvasRefreshed.connect(self.grab_result)
         QTimer.singleShot(20000, self.grab_result)  # in case the refresh signal came before the connection
 

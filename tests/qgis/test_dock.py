@@ -7,8 +7,9 @@ import time
 import numpy as np
 import pytest
 from qgis.core import (Qgis, QgsApplication, QgsFeature, QgsGeometry, QgsPalettedRasterRenderer,
-                       QgsProcessingContext, QgsProject, QgsRasterLayer, QgsSettings, QgsSingleBandGrayRenderer,
-                       QgsVectorLayer)
+                       QgsProcessingAlgorithm, QgsProcessingContext, QgsProcessingException,
+                       QgsProcessingParameterNumber, QgsProcessingProvider, QgsProject, QgsRasterLayer, QgsSettings,
+                       QgsSingleBandGrayRenderer, QgsVectorLayer)
 from qgis.PyQt.QtCore import QObject, Qt, pyqtSlot
 from qgis.PyQt.QtTest import QTest
 
@@ -18,6 +19,7 @@ from scdsc_qgis.dock_plot import TrainingPlot
 from scdsc_qgis.dock_settings import DockSettings
 from scdsc_qgis.feedback import TrainingFeedback, push_training_record
 from scdsc_qgis.provider import ScdscProvider
+from scdsc_qgis.task import AlgorithmRun
 from scdsc_core import evaluate_rasters
 
 WAIT_SECONDS = 60  # upper bound of every wait loop; a finished run ends the loop at once
@@ -421,6 +423,56 @@ def test_error_inside_the_task_shows_the_message_in_the_dock(dock, planted_layer
     assert any(message in m for m in qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical))
     assert dock.mask_combo.currentLayer() is far_away
     assert not [p for p in os.listdir(tmp_path) if p.startswith("labels")]
+
+
+class PrepareFailsAlgorithm(QgsProcessingAlgorithm):
+    """Fails in prepareAlgorithm(), which QgsProcessingAlgRunnerTask runs in its constructor."""
+
+    def name(self):
+        return "preparefails"
+
+    def displayName(self):
+        return "prepare fails"
+
+    def createInstance(self):
+        return PrepareFailsAlgorithm()
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterNumber("VALUE", "value", defaultValue=1))
+
+    def prepareAlgorithm(self, parameters, context, feedback):
+        raise QgsProcessingException("VALUE: the layer behind it cannot be read")
+
+    def processAlgorithm(self, parameters, context, feedback):
+        return {}
+
+
+class PrepareFailsProvider(QgsProcessingProvider):
+    def id(self):
+        return "scdscdocktest"
+
+    def name(self):
+        return "dock test"
+
+    def loadAlgorithms(self):
+        self.addAlgorithm(PrepareFailsAlgorithm())
+
+
+def test_a_failing_prepare_is_a_failure_not_a_cancel(qgis_processing):
+    """The runner task cancels itself when prepareAlgorithm() fails (and the task manager would never finish
+    it): the run reports "failed" with the algorithm's message at once."""
+    test_provider = PrepareFailsProvider()
+    QgsApplication.processingRegistry().addProvider(test_provider)
+    try:
+        outcome = []
+        run = AlgorithmRun("scdscdocktest:preparefails", {"VALUE": 2})
+        run.failed.connect(lambda message: outcome.append(("failed", message)))
+        run.cancelled.connect(lambda: outcome.append(("cancelled", "")))
+        assert not run.start()
+        assert outcome == [("failed", "VALUE: the layer behind it cannot be read")]
+        assert not run.is_running() and run.task is None
+    finally:
+        QgsApplication.processingRegistry().removeProvider(test_provider)
 
 
 def test_shutdown_cancels_a_running_task(dock, planted_layer, provider, tmp_path):
