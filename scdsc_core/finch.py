@@ -34,8 +34,11 @@ _CHUNK = 8192
 _APPROX_DIMS = 64
 _APPROX_PROBES = 12
 _APPROX_CANDIDATES = 16
+_APPROX_PER_LIST = 4
 _APPROX_KMEANS_ITER = 10
 _APPROX_SAMPLE = 50_000
+# Below this many points the exact search is about as fast, so "approx" uses it (FINCH's upper levels are small).
+_APPROX_MIN_POINTS = 8192
 
 
 @dataclass
@@ -86,7 +89,7 @@ def first_neighbours(F, *, block_size: int = 4096, device: str = "cpu", progress
     index in a PCA-64 space (spherical k-means on a sample gives about ``4·sqrt(n)`` lists; every point is compared
     with the members of the 12 lists nearest to it), followed by the same exact float64 re-ranking of the candidates
     found. It returns a near, not always the nearest, neighbour (never the point itself); it is deterministic for a
-    given ``random_state`` on one machine.
+    given ``random_state`` on one machine. Up to 8192 points the exact search is used instead (as fast there).
 
     Parameters
     ----------
@@ -129,7 +132,7 @@ def first_neighbours(F, *, block_size: int = 4096, device: str = "cpu", progress
 def _first_neighbours(X: np.ndarray, block_size: int, device, p: Progress, method: str,
                       random_state: int) -> np.ndarray:
     """Dispatch to the exact or approximate search; arguments already checked."""
-    if method == "approx":
+    if method == "approx" and X.shape[0] > _APPROX_MIN_POINTS:
         return _approximate_first_neighbours(X, block_size, device, p, random_state)
     return _exact_first_neighbours(X, block_size, device, p)
 
@@ -246,7 +249,8 @@ def _approximate_first_neighbours(X: np.ndarray, block_size: int, device, p: Pro
     2. Spherical k-means (``_APPROX_KMEANS_ITER`` iterations, on a sample) gives ``about 4·sqrt(n)`` lists; each
        point is stored in the list of its nearest centroid.
     3. Each point is compared with the members of the ``_APPROX_PROBES`` lists nearest to it, keeping the
-       ``_TOP_K`` best in the reduced space; these are re-ranked by the exact float64 cosine.
+       ``_APPROX_PER_LIST`` best of each list and then the ``_APPROX_CANDIDATES`` best overall (reduced space);
+       these are re-ranked by the exact float64 cosine.
     The cost is about ``n·(n_lists + probes·n/n_lists)·dims`` instead of ``n²·D``.
     """
     import torch
@@ -255,11 +259,16 @@ def _approximate_first_neighbours(X: np.ndarray, block_size: int, device, p: Pro
     seeds = np.random.SeedSequence(random_state).spawn(3)
     norms = _row_norms(X)
     unit = _unit_rows_float32(X, norms, device)
-    # 1. reduction
+    # 1. reduction: top eigenvectors of the sample's (uncentred) Gram matrix, accumulated in float64
     sample = np.sort(np.random.default_rng(seeds[0]).choice(n, size=min(n, _APPROX_SAMPLE), replace=False))
+    sample_t = torch.from_numpy(sample).to(device)
     if dim > _APPROX_DIMS:
-        _, _, vt = torch.linalg.svd(unit[torch.from_numpy(sample).to(device)].double(), full_matrices=False)
-        basis = vt[:_APPROX_DIMS].T.float()
+        gram = torch.zeros((dim, dim), dtype=torch.float64, device=device)
+        for a in range(0, sample.size, _CHUNK):
+            part = unit[sample_t[a:a + _CHUNK]].double()
+            gram += part.T @ part
+        _, vectors = torch.linalg.eigh(gram)  # ascending eigenvalues
+        basis = vectors[:, -_APPROX_DIMS:].flip(1).float()
         reduced = torch.cat([unit[a:a + _CHUNK] @ basis for a in range(0, n, _CHUNK)])
     else:
         reduced = unit
@@ -267,7 +276,7 @@ def _approximate_first_neighbours(X: np.ndarray, block_size: int, device, p: Pro
     # 2. coarse quantiser
     n_lists = int(min(max(1, round(4 * np.sqrt(n))), max(1, n // 8)))
     gen = torch.Generator(device="cpu").manual_seed(int(seeds[1].generate_state(1)[0]))
-    train = reduced[torch.from_numpy(sample).to(device)]
+    train = reduced[sample_t]
     centroids = train[torch.randperm(train.shape[0], generator=gen)[:n_lists].to(device)].clone()
     for _ in range(_APPROX_KMEANS_ITER):
         p.check()
@@ -280,38 +289,44 @@ def _approximate_first_neighbours(X: np.ndarray, block_size: int, device, p: Pro
     probe_lists = torch.empty((n, probes), dtype=torch.int64, device=device)
     for a in range(0, n, block_size):
         probe_lists[a:a + block_size] = torch.topk(reduced[a:a + block_size] @ centroids.T, probes, dim=1).indices
-    home = probe_lists[:, 0]  # a point is stored in the list of its nearest centroid
-    # 3. search list by list, keeping a running top-k per query
-    k = min(_APPROX_CANDIDATES, n - 1)
-    best_vals = torch.full((n, k), -np.inf, device=device)
-    best_idx = torch.full((n, k), -1, dtype=torch.int64, device=device)
+    # 3. every point is stored in the list of its nearest centroid; each list is searched by the points that probe
+    # it with one product, and its best few candidates land in that point's slot for this probe.
+    home = probe_lists[:, 0]
     members_order = torch.argsort(home, stable=True)
-    member_bounds = torch.searchsorted(home[members_order], torch.arange(n_lists + 1, device=device))
-    flat_lists = probe_lists.reshape(-1)
-    query_order = torch.argsort(flat_lists, stable=True)
-    query_bounds = torch.searchsorted(flat_lists[query_order], torch.arange(n_lists + 1, device=device))
+    member_bounds = torch.searchsorted(home[members_order], torch.arange(n_lists + 1, device=device)).tolist()
+    flat = probe_lists.reshape(-1)                          # entry q * probes + slot
+    query_order = torch.argsort(flat, stable=True)
+    query_bounds = torch.searchsorted(flat[query_order], torch.arange(n_lists + 1, device=device)).tolist()
+    per_list = min(_APPROX_PER_LIST, n - 1)
+    found_vals = torch.full((n * probes, per_list), -np.inf, device=device)
+    found_idx = torch.full((n * probes, per_list), -1, dtype=torch.int64, device=device)
     for lst in range(n_lists):
         if lst % 64 == 0:
             p(lst / n_lists, "FINCH: approximate first neighbours")
         members = members_order[member_bounds[lst]:member_bounds[lst + 1]]
-        queries = query_order[query_bounds[lst]:query_bounds[lst + 1]] // probes
-        if members.numel() == 0 or queries.numel() == 0:
+        entries = query_order[query_bounds[lst]:query_bounds[lst + 1]]
+        if members.numel() == 0 or entries.numel() == 0:
             continue
-        for a in range(0, queries.numel(), block_size):
-            q = queries[a:a + block_size]
-            for b in range(0, members.numel(), block_size):
-                m = members[b:b + block_size]
-                sims = reduced[q] @ reduced[m].T
-                sims[q[:, None] == m[None, :]] = -np.inf
-                vals, idx = torch.topk(sims, min(k, m.numel()), dim=1)
-                merged_vals = torch.cat([best_vals[q], vals], dim=1)
-                merged_idx = torch.cat([best_idx[q], m[idx]], dim=1)
-                top_vals, order = torch.topk(merged_vals, k, dim=1)
-                best_vals[q] = top_vals
-                best_idx[q] = torch.gather(merged_idx, 1, order)
+        member_vectors = reduced[members].T
+        for a in range(0, entries.numel(), block_size):
+            entry = entries[a:a + block_size]
+            q = entry // probes
+            sims = reduced[q] @ member_vectors
+            sims[q[:, None] == members[None, :]] = -np.inf
+            vals, top = torch.topk(sims, min(per_list, members.numel()), dim=1)
+            found_vals[entry, :vals.shape[1]] = vals
+            found_idx[entry, :vals.shape[1]] = members[top]
+    k = min(_APPROX_CANDIDATES, probes * per_list)
+    cand = np.empty((n, k), dtype=np.int64)
+    for a in range(0, n, _CHUNK):
+        rows = slice(a * probes, min(a + _CHUNK, n) * probes)
+        vals = found_vals[rows].reshape(-1, probes * per_list)
+        idx = found_idx[rows].reshape(-1, probes * per_list)
+        top_vals, top = torch.topk(vals, k, dim=1)
+        best = torch.gather(idx, 1, top)
+        best[~torch.isfinite(top_vals)] = -1
+        cand[a:a + best.shape[0]] = best.cpu().numpy()
     p(1.0, "FINCH: approximate first neighbours")
-    cand = best_idx.cpu().numpy()
-    cand[~np.isfinite(best_vals.cpu().numpy())] = -1
     lonely = cand[:, 0] < 0  # alone in every probed list (tiny lists): give it some other point to compare with
     if lonely.any():
         rows = np.flatnonzero(lonely)

@@ -201,7 +201,13 @@ def test_missing_cuda_is_an_error():
 # Approximate first neighbours
 # ------------------------------------------------------------------------------------------------------------------
 
-def test_approximate_first_neighbours_on_clustered_data():
+@pytest.fixture
+def always_approximate(monkeypatch):
+    """Use the approximate search even for the tiny test sets (it switches to exact below 8192 points)."""
+    monkeypatch.setattr(finch_module, "_APPROX_MIN_POINTS", 0)
+
+
+def test_approximate_first_neighbours_on_clustered_data(always_approximate):
     # Clusters with a decaying variance spectrum, like PCA features of real patches.
     rng = np.random.default_rng(3)
     scales = 1.0 / np.arange(1, 101) ** 0.8
@@ -220,17 +226,24 @@ def test_approximate_first_neighbours_on_clustered_data():
     np.testing.assert_array_equal(approx, first_neighbours(X, method="approx", random_state=5))
 
 
-def test_approximate_first_neighbours_tiny_inputs():
+def test_approximate_first_neighbours_tiny_inputs(always_approximate):
     for n in (2, 3, 9):
         X = DATA["n200"][:n]
         got = first_neighbours(X, method="approx")
         assert not np.any(got == np.arange(n)) and got.max() < n
 
 
-def test_finch_with_approximate_neighbours_runs():
+def test_finch_with_approximate_neighbours_runs(always_approximate):
     X = blobs(400, 30, 5, 0.5, seed=2)
     result = finch(X, method="approx")
     assert result.n_clusters[0] < 400 and all(p.shape == (400,) for p in result.partitions)
+    exact = finch(X)
+    assert result.n_clusters[0] == pytest.approx(exact.n_clusters[0], rel=0.1)
+
+
+def test_approximate_search_is_exact_for_small_inputs():
+    X = DATA["blobs600"]
+    np.testing.assert_array_equal(first_neighbours(X, method="approx"), first_neighbours(X))
 
 
 # ------------------------------------------------------------------------------------------------------------------
