@@ -489,3 +489,16 @@ def test_shutdown_cancels_a_running_task(dock, planted_layer, provider, tmp_path
     assert handle.feedback.isCanceled()
     assert not os.path.exists(tmp_path / "labels.tif")
     assert outcome.finished == []  # the detached dock is not told anything any more
+
+
+def test_closing_the_dock_cancels_the_run(dock, planted_layer, provider, tmp_path):
+    layer, _ = planted_layer
+    outcome = Outcome(dock)
+    fill_quick_run(dock, layer, tmp_path / "labels.tif")
+    dock.epochs_spin.setValue(100000)
+    dock.run()
+    wait_until(lambda: dock.stage_label.text() not in ("", "Starting…"))
+    dock.close()
+    wait_until(lambda: outcome.finished)
+    assert outcome.finished == ["cancelled"]
+    assert not [p for p in os.listdir(tmp_path) if p.startswith("labels")]
