@@ -414,9 +414,12 @@ class RasterSource:
         self.nodata = [b.GetNoDataValue() for b in bands]
         self.scales = [b.GetScale() for b in bands]
         self.offsets = [b.GetOffset() for b in bands]
-        dtypes = [np.dtype(gdal_array.GDALTypeCodeToNumericTypeCode(b.DataType)) for b in bands]
+        dtypes = [_band_dtype(b) for b in bands]
         self.dtype = np.result_type(*dtypes)
-        self._read_type = gdal_array.NumericTypeCodeToGDALTypeCode(self.dtype)
+        # GDAL reads a signed byte as an unsigned one (0..255); read into a wider type and fix the sign in _read.
+        self._signed_bytes = [position for position, dtype in enumerate(dtypes) if dtype == np.int8]
+        read_dtype = np.result_type(self.dtype, np.int16) if self._signed_bytes else self.dtype
+        self._read_type = gdal_array.NumericTypeCodeToGDALTypeCode(read_dtype)
         self._nodata_compare = []
         for index, nodata in zip(indices, self.nodata):
             comparable = _comparable_nodata(nodata, self.dtype)
@@ -469,6 +472,9 @@ class RasterSource:
                                     buf_type=self._read_type if native else gdal.GDT_Float32)
         if block.ndim == 2:  # GDAL drops the band axis for a single band
             block = block[:, :, None]
+        if self._signed_bytes:
+            unsigned = block[:, :, self._signed_bytes]
+            block[:, :, self._signed_bytes] = np.where(unsigned >= 128, unsigned - 256, unsigned)
         return block
 
     def valid_mask(self) -> np.ndarray:
@@ -534,6 +540,16 @@ def _band_list_text(indices: Sequence[int]) -> str:
         if index is not None:
             run.append(index)
     return ", ".join(parts)
+
+
+def _band_dtype(band) -> np.dtype:
+    """The numpy type of a band's stored values.
+
+    GDAL before 3.7 has no Int8 type: a signed byte band is ``Byte`` with ``PIXELTYPE=SIGNEDBYTE``.
+    """
+    if band.DataType == gdal.GDT_Byte and band.GetMetadataItem("PIXELTYPE", "IMAGE_STRUCTURE") == "SIGNEDBYTE":
+        return np.dtype(np.int8)
+    return np.dtype(gdal_array.GDALTypeCodeToNumericTypeCode(band.DataType))
 
 
 def _wavelengths(bands) -> Optional[List[float]]:
