@@ -102,14 +102,12 @@ def test_shapes_river_roads_buildings(scene):
     assert n_buildings >= 10
     sizes = np.bincount(roofs.ravel())[1:]
     assert sizes.min() >= 6 and sizes.max() <= 120
-    fields, n_fields = ndimage.label(np.isin(scene.labels, (VEGETATION, DRY_GRASS, BARE_SOIL)) &
-                                     (scene.labels == VEGETATION))
-    assert n_fields >= 3
+    for crop in (VEGETATION, DRY_GRASS, BARE_SOIL):  # several fields of every crop
+        assert ndimage.label(scene.labels == crop)[1] >= 3
 
 
 def test_borders_are_mixed_and_variation_is_spatially_correlated(scene):
     spectra = scene.cube.reshape(scene.cube.shape[0], -1)
-    labels = scene.labels.ravel()
     for k in (WATER, ASPHALT):
         members = scene.labels == k
         pure = interior(scene.labels, k, margin=1).ravel()
@@ -118,7 +116,6 @@ def test_borders_are_mixed_and_variation_is_spatially_correlated(scene):
         spread_pure = np.linalg.norm(spectra[:, pure] - centre, axis=0).mean()
         spread_edge = np.linalg.norm(spectra[:, edge] - centre, axis=0).mean()
         assert spread_edge > 1.5 * spread_pure, k
-    assert labels.size == spectra.shape[1]
     # Brightness and shape vary smoothly: the NIR of horizontally adjacent pure vegetation pixels correlates.
     nir = scene.cube[band(scene, 850)]
     pure_veg = interior(scene.labels, VEGETATION, margin=2)
