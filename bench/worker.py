@@ -72,6 +72,21 @@ def _scene(job):
     return get_scene(SceneSpec(**spec))
 
 
+class _ProgressLog:
+    """A ``progress(fraction, message)`` callback that logs stage changes and, at most every 15 s, the fraction:
+    the job's log then shows where a slow or killed run spent its time."""
+
+    def __init__(self, every: float = 15.0):
+        self.every, self.last_time, self.last_message = every, 0.0, None
+
+    def __call__(self, fraction, message=""):
+        now = time.perf_counter()
+        stage = str(message).split(":")[0]
+        if stage != self.last_message or now - self.last_time >= self.every:
+            log.info("progress %5.1f %% %s", 100.0 * float(fraction), message)
+            self.last_time, self.last_message = now, stage
+
+
 def _set_threads(job) -> int:
     import torch
     threads = int(job.get("threads", 2))
@@ -107,7 +122,8 @@ def run_cluster(job) -> Dict[str, Any]:
         Path(job["model_out"]).parent.mkdir(parents=True, exist_ok=True)
         kwargs["model_out"] = job["model_out"]
     started = time.perf_counter()
-    result = cluster_raster(scene.image, str(out), int(job.get("k") or scene.n_classes), **kwargs)
+    result = cluster_raster(scene.image, str(out), int(job.get("k") or scene.n_classes), progress=_ProgressLog(),
+                            **kwargs)
     end_to_end = time.perf_counter() - started
     info = result.info
     stages = normalise_stages(info.get("timings", {}))
