@@ -100,7 +100,16 @@ def git_commit() -> Dict[str, Any]:
         return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
     head = git("rev-parse", "HEAD").stdout.strip() or None
     dirty = bool(git("status", "--porcelain", "--", "scdsc_core", "bench").stdout.strip())
-    return {"sha": head, "short": head[:7] if head else None, "dirty": dirty}
+    return {"sha": head, "short": head[:7] if head else None, "dirty": dirty, "core_hash": core_hash()}
+
+
+def core_hash() -> str:
+    """A hash of the measured code as it is on disk (``scdsc_core/*.py``): identifies uncommitted states too."""
+    import hashlib
+    digest = hashlib.sha1()
+    for path in sorted((REPO / "scdsc_core").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def load_average() -> List[float]:
