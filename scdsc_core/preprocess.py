@@ -333,7 +333,8 @@ def finch_features(X8: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, patch:
     rows, cols : ndarray of int, shape (n,)
     patch : int, default=17
     n_components : int, default=300
-        Reduced to ``min(n_components, n, patch*patch*C)`` when there are fewer pixels or features.
+        Reduced to ``min(n_components, n, patch*patch*C)`` when there are fewer pixels or features, and to the
+        rank of the fitting sample.
     fit_sample : int, default=50000
     random_state : int, numpy Generator or None
         Draws the fitting sample when ``n > fit_sample``.
@@ -363,13 +364,20 @@ def finch_features(X8: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, patch:
     pick = _sample_indices(n, fit_sample, _rng(random_state))
     k = int(min(n_components, len(pick), n_features))
     if len(pick) <= n_features:
-        # Few patches: an SVD of the centred sample is cheaper than the covariance.
+        # Few patches: the eigenvectors of the small n x n Gram matrix of the centred sample give the right
+        # singular vectors, far cheaper than a 2312 x 2312 covariance. Directions beyond the sample's rank are
+        # meaningless and dropped.
         fit_rows = np.concatenate([extract_patches(X8, rows[pick[i:i + block]], cols[pick[i:i + block]], patch)
                                    .reshape(-1, n_features) for i in range(0, len(pick), block)])
         sample = torch.from_numpy((fit_rows - mean32) / scale).double()
         centre = sample.mean(0)
-        _, _, vt = torch.linalg.svd(sample - centre, full_matrices=False)
-        components = _fix_signs(vt[:k].numpy())
+        centred = sample - centre
+        values, vectors = torch.linalg.eigh(centred @ centred.T)
+        order = torch.argsort(values, descending=True)
+        values, vectors = values[order], vectors[:, order]
+        rank = int((values > 1e-10 * max(float(values[0]), 1e-300)).sum())
+        k = max(1, min(k, rank))
+        components = _fix_signs(((centred.T @ vectors[:, :k]) / values[:k].clamp_min(1e-300).sqrt()).T.numpy())
         centre = centre.numpy()
         fit_p(1.0, "FINCH features: PCA")
     else:

@@ -22,6 +22,9 @@ log = logging.getLogger("scdsc_core.train")
 
 # Confidence threshold of the label-free model selection (§2.14).
 CONFIDENT = 0.9
+# Early stop (§7 lever 2): a refresh "sets a new maximum" of the confident ratio only if it beats the best by
+# more than this share of pixels, so that a ratio creeping up by a few pixels does not keep training alive.
+PATIENCE_GAIN = 0.002
 # Samples per chunk of an inference (no-grad) pass.
 EVAL_CHUNK = 8192
 
@@ -360,6 +363,35 @@ def encode_all(net: torch.nn.Module, patches: torch.Tensor, progress: Optional[P
     return torch.cat(out)
 
 
+@torch.no_grad()
+def recalibrate_batchnorm(net: ConvAutoencoder, patches: torch.Tensor, progress: Optional[Progress] = None,
+                          bf16: bool = False, device: Optional[torch.device] = None) -> None:
+    """Replace the BN running statistics by averages over the whole training set (fast mode).
+
+    After a pretraining of few steps the momentum-0.1 running statistics still remember their initial values,
+    so eval-mode latents (used for k-means and every refresh) would differ from the train-mode ones. One
+    train-mode pass without gradients and with a cumulative average (momentum None) fixes that; the reference
+    keeps its momentum statistics (§2.8, §6.10), and so does paper mode.
+    """
+    device = device or patches.device
+    norms = [m for m in net.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    momenta = [m.momentum for m in norms]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None
+    net.train()
+    try:
+        for start in range(0, patches.shape[0], EVAL_CHUNK):
+            if progress is not None:
+                progress.check()
+            with _autocast(device, bf16):
+                net(patches[start:start + EVAL_CHUNK])
+    finally:
+        for m, momentum in zip(norms, momenta):
+            m.momentum = momentum
+        net.eval()
+
+
 def kmeans_start(Z: torch.Tensor, n_clusters: int, n_init: int, seed: int, sample: int,
                  rng: np.random.Generator) -> np.ndarray:
     """k-means labels of the latents (§2.8: k-means++, Lloyd, max_iter 300, tol 1e-4, ``n_init`` restarts).
@@ -385,13 +417,14 @@ def kmeans_start(Z: torch.Tensor, n_clusters: int, n_init: int, seed: int, sampl
 
 
 def subspace_bases(Z: torch.Tensor, labels: np.ndarray, n_clusters: int, subspace_dim: int,
-                   generator: torch.Generator, n_iter: int = 12) -> torch.Tensor:
+                   generator: torch.Generator, n_iter: int = 10) -> torch.Tensor:
     """Initial bases D (§2.8): for each k-means cluster the top d right singular vectors of its (uncentred) rows.
 
-    The singular vectors come from a seeded randomized subspace iteration on the cluster's L x L Gram matrix in
-    float64 (oversampling 10, ``n_iter`` power steps, Rayleigh-Ritz), which spans the same subspace as an exact
-    SVD whenever the spectrum has a gap; the reference also uses a randomized solver. A cluster with fewer than
-    d members (or a rank below d) gets random unit columns orthogonal to all other columns, with a warning (§8).
+    Small clusters (at most 64 rows) get an exact SVD. Larger ones use a seeded randomized subspace iteration in
+    float64 (d + 10 columns, ``n_iter`` power steps ``Q <- qr(Z_j^T Z_j Q)``, then Rayleigh-Ritz), which spans the
+    same subspace as the exact SVD whenever the spectrum has a gap; the reference also uses a randomized solver.
+    A cluster with fewer than d members (or a rank below d) gets random unit columns orthogonal to all other
+    columns, with a warning (§8).
 
     Returns
     -------
@@ -399,24 +432,23 @@ def subspace_bases(Z: torch.Tensor, labels: np.ndarray, n_clusters: int, subspac
     """
     latent = Z.shape[1]
     labels_t = torch.from_numpy(np.asarray(labels)).to(Z.device)
-    columns: List[Optional[torch.Tensor]] = []
+    columns: List[torch.Tensor] = []
     short: List[Tuple[int, int]] = []
     for j in range(n_clusters):
         members = Z[labels_t == j].double()
         count = members.shape[0]
         if count == 0:
             basis = torch.zeros((latent, 0), dtype=torch.float64, device=Z.device)
-        elif count <= subspace_dim + 10:
+        elif count <= 64:
             _, _, vt = torch.linalg.svd(members, full_matrices=False)
             basis = vt[:subspace_dim].T
         else:
-            gram = members.T @ members
-            width = min(latent, subspace_dim + 10)
+            width = min(latent, count, subspace_dim + 10)
             q = torch.randn((latent, width), generator=generator, dtype=torch.float64).to(Z.device)
-            q, _ = torch.linalg.qr(gram @ q)
-            for _ in range(n_iter):
-                q, _ = torch.linalg.qr(gram @ q)
-            values, vectors = torch.linalg.eigh(q.T @ gram @ q)
+            for _ in range(n_iter + 1):
+                q, _ = torch.linalg.qr(members.T @ (members @ q))
+            projected = members @ q
+            values, vectors = torch.linalg.eigh(projected.T @ projected)
             basis = q @ vectors[:, torch.argsort(values, descending=True)[:subspace_dim]]
         # keep only directions the members actually span (a rank-deficient cluster leaves the rest to be filled)
         if count and basis.shape[1]:
@@ -598,12 +630,13 @@ def train_minibatch(net: ConvAutoencoder, bases: torch.Tensor, data: ClusterData
         record(_record("cluster", epoch, step, total, last_rec, l_d, l_nl, l_l, ratio))
         if step == 0:
             start_ratio = ratio
+        # Patience counts refreshes without a gain of more than PATIENCE_GAIN over the best ratio, and starts
+        # only once some pixel is confident (the first refreshes are often at 0).
+        if best > 0:
+            since_best = 0 if ratio > best + PATIENCE_GAIN else since_best + 1
         if ratio > best:
             best = ratio
             snapshot = (epoch, step, _state_copy(net), D.detach().clone())
-            since_best = 0
-        elif best > 0:  # patience runs only once some pixel is confident: early refreshes are often at 0
-            since_best += 1
         return bank, sums, p, s_bar
 
     bank, sums, p, s_bar = refresh()
