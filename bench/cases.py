@@ -291,7 +291,8 @@ def inference_table(records):
                      f"{e['mflop_decoder']} MFLOP, is not needed to label a pixel). Measured float32 GEMM rate on "
                      f"{mm['threads']} threads: {e['gflops_square']} GFLOP/s (2048² square), "
                      f"{e['gflops_conv_gemm']} GFLOP/s (the 3×3 convolutions' im2col shape, 200,704 × 288 × 32)"
-                     + (f", bf16 {e['gflops_bf16_square']} GFLOP/s" if e.get("gflops_bf16_square") else "") + ".")
+                     + (f"; at 512², bf16 {e['gflops_bf16_512']} GFLOP/s against fp32 {e['gflops_fp32_512']} GFLOP/s"
+                        if e.get("gflops_bf16_512") else "") + ".")
         lines.append("")
     rows = []
     for name, group in groups.items():

@@ -204,14 +204,19 @@ def run_matmul(job) -> Dict[str, Any]:
     conv = rate(torch.randn(4096 * 49, 288, generator=g), torch.randn(288, 32, generator=g))
     bf16 = None
     try:
-        a = torch.randn(n, n, generator=g).to(torch.bfloat16)
+        # 512 only: without AVX512-BF16/AMX the CPU kernels emulate bf16 and run ~50x slower than fp32.
+        repeats_fp32, repeats = repeats, 2
+        a = torch.randn(512, 512, generator=g).to(torch.bfloat16)
         bf16 = rate(a, a)
+        repeats = repeats_fp32
     except RuntimeError:
         pass
+    fp32_512 = rate(torch.randn(512, 512, generator=g), torch.randn(512, 512, generator=g))
     from scdsc_core.network import ConvAutoencoder
     flops = network_flops(ConvAutoencoder(), int(job.get("k", 9)))
     return {"stages": {}, "extra": {"gflops_square": round(square, 2), "gflops_conv_gemm": round(conv, 2),
-                                    "gflops_bf16_square": round(bf16, 2) if bf16 else None, "threads": threads,
+                                    "gflops_bf16_512": round(bf16, 2) if bf16 else None,
+                                    "gflops_fp32_512": round(fp32_512, 2), "threads": threads,
                                     **flops}}
 
 
