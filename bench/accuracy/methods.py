@@ -37,12 +37,16 @@ class MethodOutput:
         Method facts worth keeping (selected epoch, M, parameters, ...), JSON-serialisable.
     history : list of dict
         SCDSC only: the estimator's ``history_``.
+    trace : list of dict
+        SCDSC only: OA/NMI of the assignments at every refresh (fast) or epoch (paper) with the confident ratio
+        (:func:`bench.accuracy.trace.assignment_trace`).
     """
 
     labels: np.ndarray
     start_labels: Optional[np.ndarray] = None
     info: Dict[str, Any] = field(default_factory=dict)
     history: List[dict] = field(default_factory=list)
+    trace: List[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -223,8 +227,16 @@ def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
     """A method that fits :class:`scdsc_core.model.SCDSC` with ``params`` (``mode`` included) on the scene."""
     def run(scene: Scene, mask: np.ndarray, seed: int) -> MethodOutput:
         from scdsc_core.model import SCDSC
+
+        from .trace import assignment_trace, attach_steps, traceable
         est = SCDSC(scene.n_clusters, random_state=int(seed), device="cpu", **params)
-        est.fit(scene.cube, mask=mask)
+        trace: List[dict] = []
+        if traceable(est, mask):
+            # Scores the assignments along training outside the training itself (bench.accuracy.trace).
+            with assignment_trace(scene.labels[mask], params.get("mode") == "paper") as trace:
+                est.fit(scene.cube, mask=mask)
+        else:
+            est.fit(scene.cube, mask=mask)
         labels = _as_label_map(est.labels_, mask)
         start = _as_label_map(getattr(est, "kmeans_labels_", None), mask)
         info = {"params": {k: v for k, v in est.get_params().items() if _plain(v)},
@@ -240,7 +252,8 @@ def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
                 info[key] = fit_info[key]
         settings = fit_info.get("settings", {})
         info["resolved"] = {k: v for k, v in settings.items() if _plain(v) and k != "device"}
-        return MethodOutput(labels, start_labels=start, info=info, history=list(est.history_))
+        return MethodOutput(labels, start_labels=start, info=info, history=list(est.history_),
+                            trace=attach_steps(trace, est.history_) if trace else [])
     return run
 
 

@@ -104,6 +104,15 @@ def run_one(job: Job, scene: Scene, *, maps_dir: Optional[os.PathLike] = None) -
         if out.history:
             history = map_path(maps_dir, job).with_suffix(".history.json")
             history.write_text(json.dumps(_jsonable(out.history)), encoding="utf-8")
+    if out.trace:
+        # The trajectory in brief: where training started, peaked and ended, and what the selection rule chose.
+        best = max(out.trace, key=lambda p: p["oa"])
+        chosen = [p for p in out.trace if p["step"] == record["info"].get("selected_step")]
+        record["trace"] = {"first": out.trace[0], "best": best, "last": out.trace[-1],
+                           "selected": chosen[0] if chosen else None, "n_points": len(out.trace)}
+        if maps_dir is not None:
+            path = map_path(maps_dir, job).with_suffix(".trace.json")
+            path.write_text(json.dumps(_jsonable(out.trace)), encoding="utf-8")
     return record
 
 

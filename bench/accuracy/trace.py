@@ -14,6 +14,7 @@ trace refuses otherwise.
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -70,57 +71,81 @@ def _params_of(method: str) -> Dict[str, Any]:
     return dict(spec.params)
 
 
-def trace_fit(scene: Scene, mask: np.ndarray, seed: int, method: str = "scdsc-fast") -> Trace:
-    """Fit one SCDSC configuration and score its assignments along training (see the module docstring)."""
+@contextlib.contextmanager
+def assignment_trace(truth: np.ndarray, paper: bool):
+    """Context: while an SCDSC fit runs inside it, score its assignments along training.
+
+    Yields the list that receives one ``{"ratio", "oa", "nmi"}`` record per refresh (fast) or epoch (paper), the
+    first being the k-means + SVD start; :func:`attach_steps` then adds the optimiser step of each from the
+    estimator's history. ``truth`` holds the reference class of every training pixel in training order
+    (0 = unlabelled, not scored).
+    """
     import torch
 
     import scdsc_core.train as train
-    from scdsc_core.model import SCDSC
 
-    params = _params_of(method)
-    truth = scene.labels[mask]
-    n = int(mask.sum())
-    est = SCDSC(scene.n_clusters, random_state=int(seed), device="cpu", **params)
-    sample = est._resolved("sample_size")
-    if sample and n > sample:
-        raise ValueError(f"{n} clustered pixels exceed sample_size={sample}: the training set is a sample")
-    trace = Trace(scene.name, method, int(seed), params)
-    counter = {"step": 0}
+    truth = np.asarray(truth)
+    n = truth.size
+    points: List[dict] = []
 
     def score(labels: np.ndarray, ratio: float) -> dict:
         scores = evaluate(labels.astype(np.int64), truth)
-        return {"step": counter["step"], "ratio": round(float(ratio), 5), "oa": round(scores["oa"], 5),
-                "nmi": round(scores["nmi"], 5)}
+        return {"ratio": round(float(ratio), 5), "oa": round(scores["oa"], 5), "nmi": round(scores["nmi"], 5)}
 
-    original_refresh, original_soft, original_step = train._refresh, train.soft_assign, torch.optim.Adam.step
+    original_refresh, original_soft = train._refresh, train.soft_assign
 
     def refresh(net, D, data, settings, progress):
         out = original_refresh(net, D, data, settings, progress)
-        bank, ratio = out[0], out[4]
-        trace.points.append(score(bank.argmax(dim=1).cpu().numpy(), ratio))
+        if out[0].shape[0] == n:
+            points.append(score(out[0].argmax(dim=1).cpu().numpy(), out[4]))
         return out
 
     def soft_assign(z, bases, n_clusters, subspace_dim, eta):
         s = original_soft(z, bases, n_clusters, subspace_dim, eta)
-        if params.get("mode") == "paper" and z.shape[0] == n and torch.is_grad_enabled() and z.requires_grad:
+        if paper and z.shape[0] == n and torch.is_grad_enabled() and z.requires_grad:
             ratio = float((s.detach().max(dim=1).values > train.CONFIDENT).float().mean())
-            trace.points.append(score(s.detach().argmax(dim=1).cpu().numpy(), ratio))
+            points.append(score(s.detach().argmax(dim=1).cpu().numpy(), ratio))
         return s
 
-    def step(self, *args, **kwargs):
-        counter["step"] += 1
-        return original_step(self, *args, **kwargs)
-
-    train._refresh, train.soft_assign, torch.optim.Adam.step = refresh, soft_assign, step
+    train._refresh, train.soft_assign = refresh, soft_assign
     try:
-        est.fit(scene.cube, mask=mask)
+        yield points
     finally:
-        train._refresh, train.soft_assign, torch.optim.Adam.step = original_refresh, original_soft, original_step
-    # Steps counted include pretraining; report clustering steps from the first traced point on.
-    if trace.points:
-        first = trace.points[0]["step"]
-        for p in trace.points:
-            p["step"] -= first
+        train._refresh, train.soft_assign = original_refresh, original_soft
+
+
+def attach_steps(points: List[dict], history: List[dict]) -> List[dict]:
+    """Give each trace record the ``step`` of the clustering record logged at the same refresh or epoch.
+
+    Both lists have one entry per refresh (fast) or epoch (paper), in order; the confident ratios must agree,
+    else the trace is discarded (an empty list is returned) rather than misaligned.
+    """
+    cluster = [h for h in history if h.get("stage") == "cluster"]
+    if len(cluster) != len(points) or any(abs(p["ratio"] - h["confident_ratio"]) > 1e-4
+                                          for p, h in zip(points, cluster)):
+        log.warning("trace of %d points does not match %d clustering records: discarded", len(points), len(cluster))
+        return []
+    return [dict(p, step=int(h["step"])) for p, h in zip(points, cluster)]
+
+
+def traceable(est, mask: np.ndarray) -> bool:
+    """True when the estimator trains on every clustered pixel (then in row-major order), so a trace is valid."""
+    sample = est._resolved("sample_size")
+    return not sample or int(mask.sum()) <= sample
+
+
+def trace_fit(scene: Scene, mask: np.ndarray, seed: int, method: str = "scdsc-fast") -> Trace:
+    """Fit one SCDSC configuration and score its assignments along training (see the module docstring)."""
+    from scdsc_core.model import SCDSC
+
+    params = _params_of(method)
+    est = SCDSC(scene.n_clusters, random_state=int(seed), device="cpu", **params)
+    if not traceable(est, mask):
+        raise ValueError(f"{int(mask.sum())} clustered pixels exceed sample_size: the training set is a sample")
+    trace = Trace(scene.name, method, int(seed), params)
+    with assignment_trace(scene.labels[mask], params.get("mode") == "paper") as points:
+        est.fit(scene.cube, mask=mask)
+    trace.points = attach_steps(points, est.history_)
     trace.kmeans = {k: round(v, 5) for k, v in evaluate(est.kmeans_labels_, scene.labels).items()
                     if k in ("oa", "nmi")}
     trace.final = {k: round(v, 5) for k, v in evaluate(est.labels_, scene.labels).items() if k in ("oa", "nmi")}

@@ -148,3 +148,21 @@ def test_generated_blocks_are_replaced_and_prose_is_kept():
     new, missing = replace_blocks(text, {"t1": "| a |\n", "t3": "x"})
     assert new == text.replace("old", "| a |")
     assert missing == ["t3"]
+
+
+def test_an_scdsc_run_records_its_kmeans_start_and_a_trace_whose_selected_state_is_the_returned_one(tmp_path):
+    scene = planted_scene(n_classes=3, size=15, bands=12)
+    method = "scdsc:pretrain_epochs=2,epochs=3,refresh_every=1,finch_patch=5,kmeans_n_init=2"
+    (record,) = run_jobs([Job("planted", "labelled", method, 0)], {"planted": scene}, tmp_path / "r.jsonl",
+                         maps_dir=tmp_path / "maps", threads=1)
+    assert "error" not in record, record.get("traceback")
+    assert set(record["start"]) == {"oa", "nmi", "kappa", "per_class"}
+    trace = record["trace"]
+    assert trace["first"]["step"] == 0 and trace["n_points"] >= 2
+    assert trace["last"]["step"] == record["info"]["n_iter"]
+    # fast mode labels every pixel with the selected snapshot in eval mode, as the refresh that selected it did
+    assert trace["selected"]["step"] == record["info"]["selected_step"]
+    assert trace["selected"]["oa"] == pytest.approx(record["oa"], abs=2 / record["n_scored"])
+    saved = json.loads((tmp_path / "maps" / f"planted__labelled__{method.replace(':', '_').replace(',', '_')}__s0"
+                                             ".trace.json").read_text())
+    assert [p["step"] for p in saved] == sorted(p["step"] for p in saved)
