@@ -144,17 +144,22 @@ def run_jobs(jobs: Iterable[Job], scenes: Dict[str, Scene], results: os.PathLike
     """
     results = Path(results)
     results.parent.mkdir(parents=True, exist_ok=True)
-    done = {_record_key(r) for r in read_records(results) if "error" not in r} if resume else set()
+    done = _done_keys(results) if resume else set()
     todo = [j for j in jobs if j.key not in done]
     log.info("%d job(s) to run, %d already done in %s", len(todo), len(done), results)
     common = environment(threads)
     written = []
     started = time.perf_counter()
+    claims = results.with_name(results.name + ".claims")
     with _limited_threads(threads):
         for i, job in enumerate(todo):
             if stop_after_s is not None and time.perf_counter() - started > stop_after_s:
                 log.warning("time budget of %.0f s reached: %d job(s) left undone", stop_after_s, len(todo) - i)
                 break
+            # Several workers may share one results file (one torch thread each runs faster than one process
+            # with two threads on a loaded machine): skip what another worker finished or is running.
+            if resume and (job.key in _done_keys(results) or not _claim(claims, job)):
+                continue
             log.info("[%d/%d] %s %s %s seed %d", i + 1, len(todo), job.scene, job.protocol, job.method, job.seed)
             try:
                 record = run_one(job, scenes[job.scene], maps_dir=maps_dir)
@@ -164,6 +169,8 @@ def run_jobs(jobs: Iterable[Job], scenes: Dict[str, Scene], results: os.PathLike
                           "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(limit=5)}
             record.update({"run_env": common, "finished": datetime.datetime.now().isoformat(timespec="seconds")})
             append_record(results, record)
+            if resume:
+                _release(claims, job)
             written.append(record)
             if "error" not in record:
                 start = record.get("start", {}).get("oa")
@@ -171,6 +178,50 @@ def run_jobs(jobs: Iterable[Job], scenes: Dict[str, Scene], results: os.PathLike
                          record["kappa"], record["time_s"],
                          "" if start is None else f"  (k-means start OA {100 * start:.2f}%)")
     return written
+
+
+def _done_keys(results: Path) -> set:
+    return {_record_key(r) for r in read_records(results) if "error" not in r}
+
+
+def _claim_path(claims: Path, job: Job) -> Path:
+    return map_path(claims, job).with_suffix(".claim")
+
+
+def _claim(claims: Path, job: Job) -> bool:
+    """Take a job for this process (a file holding our pid); a claim whose process is gone is taken over."""
+    path = _claim_path(claims, job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                owner = int(path.read_text().strip() or 0)
+            except (OSError, ValueError):
+                owner = 0
+            if owner == os.getpid() or (owner and _alive(owner)):
+                return owner == os.getpid()
+            path.unlink(missing_ok=True)  # stale: its worker died
+            continue
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(os.getpid()))
+        return True
+    return False
+
+
+def _release(claims: Path, job: Job) -> None:
+    _claim_path(claims, job).unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def read_records(path: os.PathLike) -> List[dict]:

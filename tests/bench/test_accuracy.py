@@ -166,3 +166,20 @@ def test_an_scdsc_run_records_its_kmeans_start_and_a_trace_whose_selected_state_
     saved = json.loads((tmp_path / "maps" / f"planted__labelled__{method.replace(':', '_').replace(',', '_')}__s0"
                                              ".trace.json").read_text())
     assert [p["step"] for p in saved] == sorted(p["step"] for p in saved)
+
+
+def test_a_job_claimed_by_a_live_worker_is_skipped_and_a_stale_claim_is_taken_over(tmp_path):
+    import os
+    from bench.accuracy.runner import _claim_path
+
+    scene = planted_scene(n_classes=3, size=15, bands=12)
+    results = tmp_path / "r.jsonl"
+    busy, stale = Job("planted", "labelled", "kmeans", 0), Job("planted", "labelled", "kmeans", 1)
+    claims = results.with_name(results.name + ".claims")
+    for job, pid in ((busy, os.getppid()), (stale, 2 ** 22 + 12345)):  # a live process; a pid that cannot exist
+        path = _claim_path(claims, job)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(str(pid))
+    written = run_jobs([busy, stale], {"planted": scene}, results, threads=1)
+    assert [r["seed"] for r in written] == [1]
+    assert not _claim_path(claims, stale).exists() and _claim_path(claims, busy).exists()
