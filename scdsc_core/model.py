@@ -59,7 +59,7 @@ PAPER_MAX_PIXELS = 200_000
 # Side of the square tiles drawn when training on a sample (§7 lever 6): whole neighbourhoods for the box filter.
 SAMPLE_TILE = 32
 # Pixels per inference block.
-INFER_BLOCK = 16_384
+INFER_BLOCK = 8192
 LATENT_CHANNELS = 32
 
 
@@ -552,7 +552,7 @@ class SCDSC:
             recalibrate_batchnorm(net, patches_t, stage, settings.bf16, device)
         Z = encode_all(net, patches_t, stage, settings.bf16, device)
         km_labels = kmeans_start(Z, self.n_clusters, settings.kmeans_n_init, kmeans_seed, settings.kmeans_sample,
-                                 rng_kmeans)
+                                 rng_kmeans, stage.slice(0.1, 0.8))
         stage(0.8, "Subspace bases")
         bases = subspace_bases(Z, km_labels, self.n_clusters, self.subspace_dim, torch_svd)
         del Z

@@ -393,11 +393,12 @@ def recalibrate_batchnorm(net: ConvAutoencoder, patches: torch.Tensor, progress:
 
 
 def kmeans_start(Z: torch.Tensor, n_clusters: int, n_init: int, seed: int, sample: int,
-                 rng: np.random.Generator) -> np.ndarray:
-    """k-means labels of the latents (§2.8: k-means++, Lloyd, max_iter 300, tol 1e-4, ``n_init`` restarts).
+                 rng: np.random.Generator, progress: Optional[Progress] = None) -> np.ndarray:
+    """k-means labels of the latents (§2.8: k-means++, Lloyd, max_iter 300, tol 1e-4, best of ``n_init`` runs).
 
-    With ``sample > 0`` and more rows than that, k-means runs on a random sample and every row then goes to its
-    nearest centre (§7 lever 5).
+    The restarts run one at a time (seeds drawn from ``seed``), keeping the lowest inertia as scikit-learn's
+    ``n_init`` does, so that cancel is checked between them. With ``sample > 0`` and more rows than that, k-means
+    runs on a random sample and every row then goes to its nearest centre (§7 lever 5).
     """
     from sklearn.cluster import KMeans
 
@@ -405,10 +406,19 @@ def kmeans_start(Z: torch.Tensor, n_clusters: int, n_init: int, seed: int, sampl
     fit_rows = data
     if 0 < sample < len(data):
         fit_rows = data[np.sort(rng.choice(len(data), size=sample, replace=False))]
-    km = KMeans(n_clusters=n_clusters, n_init=n_init, random_state=seed).fit(fit_rows)
+    run_seeds = np.random.default_rng(seed).integers(0, 2 ** 31 - 1, size=n_init)
+    best = None
+    for index, run_seed in enumerate(run_seeds):
+        if progress is not None:
+            progress.check()
+        km = KMeans(n_clusters=n_clusters, n_init=1, random_state=int(run_seed)).fit(fit_rows)
+        if best is None or km.inertia_ < best.inertia_:
+            best = km
+        if progress is not None:
+            progress((index + 1) / n_init, f"k-means: run {index + 1}/{n_init}")
     if fit_rows is data:
-        return km.labels_.astype(np.int64)
-    centres = torch.from_numpy(km.cluster_centers_.astype(np.float32))
+        return best.labels_.astype(np.int64)
+    centres = torch.from_numpy(best.cluster_centers_.astype(np.float32))
     labels = np.empty(len(data), dtype=np.int64)
     for start in range(0, len(data), EVAL_CHUNK):
         block = torch.from_numpy(data[start:start + EVAL_CHUNK])

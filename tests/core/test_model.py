@@ -246,3 +246,10 @@ def test_params_presets_and_repr():
     houston = SCDSC(**PRESETS["houston"])
     assert (houston.mode, houston.learning_rate, houston.beta, houston.window) == ("paper", 1e-4, 8.0, 3)
     assert not houston._check_params()
+
+
+def test_bf16_autocast_runs_and_keeps_losses_finite():
+    image, labels = _scene()
+    model = SCDSC(2, random_state=0, bf16=True, pretrain_epochs=2, epochs=2, kmeans_n_init=1, patch_size=3).fit(image)
+    assert all(np.isfinite(r["loss"]) for r in model.history_)
+    assert model.bases_.dtype == np.float32 and (model.labels_ >= 0).all()

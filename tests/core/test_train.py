@@ -293,3 +293,16 @@ def test_training_loops_honour_cancel():
                         lambda r: None)
     with pytest.raises(ScdscCancelled):
         pretrain(net, data.patches, _settings(), torch.Generator(), Progress(cancelled=lambda: True), lambda r: None)
+
+
+def test_kmeans_start_checks_cancel_between_restarts():
+    Z = torch.from_numpy(np.random.default_rng(9).normal(size=(40, 4))).float()
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(ScdscCancelled):
+        kmeans_start(Z, 2, 5, seed=0, sample=0, rng=np.random.default_rng(0), progress=Progress(cancelled=cancelled))
+    assert len(calls) == 3
