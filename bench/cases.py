@@ -168,8 +168,8 @@ def cluster_table(records: List[Dict[str, Any]], order: Optional[Sequence[str]] 
         return "_No measurement recorded yet._"
     groups = _group(records)
     names = [v for v in (order or []) if v in groups] + [v for v in groups if v not in (order or [])]
-    header = [label, "seeds", "pixels clustered", "end to end", *STAGES, "peak RSS", "OA %", "NMI", "κ",
-              "load 1-min before/after", "commit"]
+    header = [label, "seeds", "pixels clustered", "end to end", "CPU time (process)", *STAGES, "peak RSS", "OA %",
+              "NMI", "κ", "load 1-min before/after", "commit"]
     rows = []
     for name in names:
         group = groups[name]
@@ -178,7 +178,8 @@ def cluster_table(records: List[Dict[str, Any]], order: Optional[Sequence[str]] 
                        for s in STAGES]
         clustered = group[0].get("n_clustered")
         rows.append([f"`{name}`", seeds, f"{clustered:,}" if clustered else "–",
-                     fmt_mean([_end_to_end(r) for r in group], fmt_seconds), *stage_cells,
+                     fmt_mean([_end_to_end(r) for r in group], fmt_seconds),
+                     fmt_mean([r.get("cpu_s") for r in group], fmt_seconds, spread=False), *stage_cells,
                      fmt_mean([r.get("peak_rss_mb") for r in group], _mb, spread=False),
                      fmt_mean([(r.get("accuracy") or {}).get("oa") for r in group], _pct),
                      fmt_mean([(r.get("accuracy") or {}).get("nmi") for r in group], _num4),
@@ -255,11 +256,11 @@ def scaling_table(records):
         n = r.get("n_pixels") or 0
         stages = r.get("stages") or {}
         rows.append([f"`{r['variant']}`", f"{n:,}", str(r.get("n_bands")), fmt_seconds(total),
-                     fmt_seconds(total / n * 1e6) if n else "–",
+                     fmt_seconds(r.get("cpu_s")), fmt_seconds(total / n * 1e6) if n else "–",
                      *[fmt_seconds(stages.get(s)) for s in STAGES], _mb(r["peak_rss_mb"]),
                      _pct(r["accuracy"]["oa"]) if (r.get("accuracy") or {}).get("oa") is not None else "–",
                      _load([r]), _commits([r])])
-    return _markdown(["size", "pixels", "bands", "end to end", "per million px", *STAGES, "peak RSS",
+    return _markdown(["size", "pixels", "bands", "end to end", "CPU time", "per million px", *STAGES, "peak RSS",
                       "OA % (labelled px)", "load before/after", "commit"], rows)
 
 
@@ -418,13 +419,14 @@ def levers_table(records):
         lever, setting = names[variant]
         rows.append([lever, setting, f"`{variant}`", ",".join(str(r["seed"]) for r in group),
                      fmt_mean([_end_to_end(r) for r in group], fmt_seconds),
+                     fmt_mean([r.get("cpu_s") for r in group], fmt_seconds, spread=False),
                      *[fmt_mean([(r.get("stages") or {}).get(s) for r in group], fmt_seconds, spread=False)
                        for s in ("finch", "pretraining", "initialisation", "clustering", "inference")],
                      fmt_mean([r.get("peak_rss_mb") for r in group], _mb, spread=False),
                      fmt_mean([(r.get("accuracy") or {}).get("oa") for r in group], _pct),
                      fmt_mean([(r.get("accuracy") or {}).get("nmi") for r in group], _num4),
                      _load(group), _commits(group)])
-    text = _markdown(["lever (§7)", "setting", "variant", "seeds", "end to end", "FINCH", "pretraining",
+    text = _markdown(["lever (§7)", "setting", "variant", "seeds", "end to end", "CPU time", "FINCH", "pretraining",
                       "initialisation", "clustering", "inference", "peak RSS", "OA %", "NMI",
                       "load before/after", "commit"], rows)
     fold = groups.get("bn-fold")

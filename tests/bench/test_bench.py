@@ -159,7 +159,7 @@ def test_report_replaces_only_generated_blocks(tmp_path):
     report.regenerate(doc, results)
     text = doc.read_text()
     assert "Hand-written verdict." in text and "The lead's figures." in text and "old table" not in text
-    assert "| `fast` | 0 | 207,400 | 2 min 30 s |" in text and "| 80.00 |" in text and "1.46 GB" in text
+    assert "| `fast` | 0 | 207,400 | 2 min 30 s | – |" in text and "| 80.00 |" in text and "1.46 GB" in text
 
 
 def test_cases_list_their_jobs():
