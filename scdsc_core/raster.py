@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -771,7 +772,8 @@ def atomic_output(path):
     (``.<stem>.partial-<pid>.qml``) are renamed into place with ``os.replace``; stale GDAL sidecars of the old
     file are removed.
     On any exception (including :class:`ScdscCancelled` and ``KeyboardInterrupt``) they are removed and the
-    exception propagates. A previous file at ``path`` stays untouched until the final rename.
+    exception propagates; an ``OSError`` (disk full, folder removed, ...) becomes a :class:`ScdscError` naming
+    ``path``. A previous file at ``path`` stays untouched until the final rename.
 
     Parameters
     ----------
@@ -793,19 +795,71 @@ def atomic_output(path):
     tmp = _reserve_temp(path)
     try:
         yield tmp
-    except BaseException:
+    except BaseException as exc:
         _discard_temp(tmp)
+        _raise_naming_the_output(exc, tmp, path)
         raise
     try:
         _commit_temp(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         _discard_temp(tmp)
+        _raise_naming_the_output(exc, tmp, path)
         raise
+
+
+def _raise_naming_the_output(exc: BaseException, tmp: str, path: str) -> None:
+    """Re-raise a write failure as ScdscError about ``path``, never about its hidden temporary name."""
+    if isinstance(exc, OSError):
+        raise ScdscError(f"cannot write {path}: {exc.strerror or exc}") from None
+    message = str(exc)
+    if isinstance(exc, ScdscError) and (tmp in message or _style_path(tmp) in message):
+        raise ScdscError(message.replace(_style_path(tmp), _style_path(path)).replace(tmp, path)) from None
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Writing GeoTIFFs
 # --------------------------------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _gdal_writing(path: str):
+    """GDAL and OS failures while writing ``path`` (disk full, folder removed, ...) become ScdscError naming it.
+
+    GDAL reports some write failures only as warnings, e.g. an ``.aux.xml`` (category names) it could not save
+    when the dataset is flushed; those fail the write too, so that no output is committed without a part.
+    """
+    failures: List[str] = []
+
+    def collect(error_class, error_number, message):
+        message = " ".join(str(message).split())
+        if error_class >= gdal.CE_Failure or message.startswith("Unable to save"):
+            failures.append(message)
+        else:
+            log.debug("GDAL while writing %s: %s", path, message)
+
+    gdal.PushErrorHandler(collect)
+    try:
+        yield
+    except (RuntimeError, OSError) as exc:
+        raise ScdscError(f"cannot write {path}: {_write_failure_reason(exc, failures)}") from None
+    finally:
+        gdal.PopErrorHandler()
+    if failures:
+        raise ScdscError(f"cannot write {path}: {_write_failure_reason(None, failures)}")
+
+
+def _write_failure_reason(exc: Optional[BaseException], failures: List[str]) -> str:
+    """The most telling cause: the operating system's reason (e.g. "No space left on device") when known."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    for message in failures:
+        for reason in (os.strerror(errno.ENOSPC), os.strerror(errno.ENOENT), os.strerror(errno.EACCES),
+                       os.strerror(errno.EDQUOT)):
+            if reason in message:
+                return f"{reason} ({message})"
+    if exc is not None:
+        return " ".join(str(exc).split())
+    return failures[0]
+
 
 def _creation_options(height: int, width: int, dtype: np.dtype, n_bands: int) -> List[str]:
     """GeoTIFF options: DEFLATE with the predictor for the type; tiled (and BigTIFF if needed) when large."""
@@ -847,30 +901,36 @@ class RasterWriter:
             raise ValueError(f"dtype {self.dtype} cannot be written to a GeoTIFF")
         self._tmp = _reserve_temp(self.path)
         self._closed = False
-        height, width = self.shape
+        self._ds = None
         try:
-            driver = gdal.GetDriverByName("GTiff")
-            self._ds = driver.Create(self._tmp, width, height, self.n_bands, gdal_type,
-                                     options=_creation_options(height, width, self.dtype, self.n_bands))
-            geotransform = getattr(source, "geotransform", None)
-            if geotransform is not None:
-                self._ds.SetGeoTransform(tuple(geotransform))
-            crs_wkt = getattr(source, "crs_wkt", "") or ""
-            if crs_wkt:
-                self._ds.SetProjection(crs_wkt)
-            if metadata:
-                self._ds.SetMetadata({str(k): str(v) for k, v in metadata.items()})
-            for index in range(self.n_bands):
-                band = self._ds.GetRasterBand(index + 1)
-                if nodata is not None:
-                    band.SetNoDataValue(float(nodata))
-                if band_names is not None:
-                    band.SetDescription(str(band_names[index]))
+            with _gdal_writing(self.path):
+                self._create(source, gdal_type, nodata, band_names, metadata)
         except BaseException:
-            self._ds = None
+            self._drop_dataset()
             _discard_temp(self._tmp)
             self._closed = True
             raise
+
+    def _create(self, source, gdal_type, nodata, band_names, metadata) -> None:
+        """Create the temporary GeoTIFF with the source's georeferencing, nodata and band names."""
+        height, width = self.shape
+        driver = gdal.GetDriverByName("GTiff")
+        self._ds = driver.Create(self._tmp, width, height, self.n_bands, gdal_type,
+                                 options=_creation_options(height, width, self.dtype, self.n_bands))
+        geotransform = getattr(source, "geotransform", None)
+        if geotransform is not None:
+            self._ds.SetGeoTransform(tuple(geotransform))
+        crs_wkt = getattr(source, "crs_wkt", "") or ""
+        if crs_wkt:
+            self._ds.SetProjection(crs_wkt)
+        if metadata:
+            self._ds.SetMetadata({str(k): str(v) for k, v in metadata.items()})
+        for index in range(self.n_bands):
+            band = self._ds.GetRasterBand(index + 1)
+            if nodata is not None:
+                band.SetNoDataValue(float(nodata))
+            if band_names is not None:
+                band.SetDescription(str(band_names[index]))
 
     @property
     def dataset(self):
@@ -901,8 +961,9 @@ class RasterWriter:
         if np.issubdtype(self.dtype, np.floating) and self.nodata is not None:
             array = np.where(np.isfinite(array), array, self.nodata)
         array = array.astype(self.dtype, copy=False)
-        for index in range(self.n_bands):
-            self._ds.GetRasterBand(index + 1).WriteArray(np.ascontiguousarray(array[:, :, index]), 0, int(row0))
+        with _gdal_writing(self.path):
+            for index in range(self.n_bands):
+                self._ds.GetRasterBand(index + 1).WriteArray(np.ascontiguousarray(array[:, :, index]), 0, int(row0))
 
     def close(self) -> str:
         """Finish the file and move it into place; returns its path."""
@@ -910,11 +971,12 @@ class RasterWriter:
             return self.path
         self._closed = True
         try:
-            self._ds.FlushCache()
-            self._ds = None
-            _commit_temp(self._tmp, self.path)
+            with _gdal_writing(self.path):
+                self._ds.FlushCache()
+                self._close_dataset()
+                _commit_temp(self._tmp, self.path)
         except BaseException:
-            self._ds = None
+            self._drop_dataset()
             _discard_temp(self._tmp)
             raise
         return self.path
@@ -924,8 +986,31 @@ class RasterWriter:
         if self._closed:
             return
         self._closed = True
-        self._ds = None
+        self._drop_dataset()
         _discard_temp(self._tmp)
+
+    def _close_dataset(self) -> None:
+        """Close the dataset now, where a failure is an ordinary exception (a destructor's is only printed, as an
+        "Exception ignored" traceback). GDAL >= 3.8 has ``Dataset.Close()``; before, the SWIG destructor closes
+        and disowns the object."""
+        dataset, self._ds = self._ds, None
+        if dataset is None:
+            return
+        close = getattr(dataset, "Close", None)
+        if close is not None:
+            close()
+        else:
+            type(dataset).__swig_destroy__(dataset)
+
+    def _drop_dataset(self) -> None:
+        """Close a dataset whose writing failed or was abandoned; its own errors would only repeat the first."""
+        gdal.PushErrorHandler("CPLQuietErrorHandler")
+        try:
+            self._close_dataset()
+        except RuntimeError:
+            pass
+        finally:
+            gdal.PopErrorHandler()
 
     def __enter__(self) -> "RasterWriter":
         return self
