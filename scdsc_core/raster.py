@@ -468,9 +468,13 @@ class RasterSource:
         """Rows ``row0:row1`` of the selected bands as ``(h, W, B)`` (float32, or the stored type)."""
         width = self.shape[1]
         # The dataset stays referenced by the caller while GDAL fills the array (GDAL 3.6 segfault pitfall).
-        block = dataset.ReadAsArray(0, row0, width, row1 - row0, band_list=self.band_indices,
-                                    interleave="pixel",
-                                    buf_type=self._read_type if native else gdal.GDT_Float32)
+        try:
+            block = dataset.ReadAsArray(0, row0, width, row1 - row0, band_list=self.band_indices,
+                                        interleave="pixel",
+                                        buf_type=self._read_type if native else gdal.GDT_Float32)
+        except RuntimeError as exc:
+            raise ScdscError(f"cannot read rows {row0 + 1}-{row1} of {self.path} ({' '.join(str(exc).split())}): "
+                             "the file is damaged, or it was changed or removed during the run") from None
         if block.ndim == 2:  # GDAL drops the band axis for a single band
             block = block[:, :, None]
         if self._signed_bytes:
