@@ -372,6 +372,7 @@ class RasterSource:
                              f"({', '.join(names)}); only real-valued bands can be clustered")
         self._require_two_bands(indices, bands)
         self._set_bands(dataset, indices)
+        self._require_one_row_in_budget()
 
         valid, usable = self._scan_validity(dataset, progress, cancelled)
         dead = [index for index, ok in zip(self.band_indices, usable) if not ok]
@@ -405,6 +406,14 @@ class RasterSource:
         if len(indices) < 2:
             given = f"bands {spec!r}" if spec is not None else "the default band selection"
             raise ScdscError(f"{given} of {self.path} leaves {len(indices)} usable band(s); at least 2 are needed")
+
+    def _require_one_row_in_budget(self) -> None:
+        """ScdscError unless one image row of the selected bands fits the memory budget (the smallest block)."""
+        row_bytes = self.shape[1] * self.n_bands * _BYTES_PER_VALUE
+        if self._budget < row_bytes:
+            raise ScdscError(f"memory budget of {self._budget} bytes is too small to read one row of {self.path} "
+                             f"({self.shape[1]} pixels x {self.n_bands} bands need {row_bytes} bytes); give at "
+                             f"least {row_bytes} bytes")
 
     def _set_bands(self, dataset, indices: List[int]) -> None:
         """Record names, nodata, wavelengths and types of the selected bands."""
@@ -584,7 +593,7 @@ def open_raster(path, bands: BandSpec = None, *, zero_is_nodata: bool = False,
     zero_is_nodata : bool, default False
         Treat all-zero spectra as nodata.
     budget_bytes : int, default 256 MB
-        Memory budget of one block read.
+        Memory budget of one block read; blocks shrink to fit it, down to one image row.
     progress, cancelled : callable, optional
         ``progress(fraction, message)`` and ``cancelled() -> bool`` for the validity pass.
 
@@ -596,7 +605,8 @@ def open_raster(path, bands: BandSpec = None, *, zero_is_nodata: bool = False,
     ------
     ScdscError
         The path does not exist or is not a raster; a selected band is complex; fewer than 2 bands are selected;
-        an explicitly selected band is nodata everywhere; no pixel is valid.
+        an explicitly selected band is nodata everywhere; no pixel is valid; one row does not fit
+        ``budget_bytes``; a block cannot be read (damaged file).
 
     Examples
     --------
