@@ -1,0 +1,189 @@
+"""Helpers of the reliability tests: tiny inputs, folder fingerprints and the robustness table of docs/robustness.md."""
+# SPDX-License-Identifier: GPL-2.0-or-later
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List
+
+import numpy as np
+
+from tests.conftest import planted_cube, write_raster
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: The smallest training that still runs every stage: 2 epochs each, and 3x3 network / 5x5 FINCH patches, which
+#: shrink the latent size (32 * p * p) and so the k-means + SVD start from seconds to a tenth of one. Faults and
+#: bad inputs are about plumbing, not clustering quality.
+FAST = {"pretrain_epochs": 2, "epochs": 2, "patch_size": 3, "finch_patch": 5}
+
+#: The table's sections, in the order docs/robustness.md shows them.
+SECTIONS = (
+    "Killed runs",
+    "Faults during a run",
+    "Cancel at every stage",
+    "Bad input",
+    "Model files",
+    "Determinism",
+)
+
+
+def small_values(bands: int = 10, size: int = 16, seed: int = 0) -> np.ndarray:
+    """A (B, H, W) float32 cube of whole numbers in about -58..56 with 3 planted classes (vertical stripes).
+
+    Whole numbers in the signed-byte range, so that every GDAL integer and float type stores exactly the same
+    values (unsigned types get the same values + 64).
+    """
+    cube, _ = planted_cube(n_classes=3, size=size, bands=bands, seed=seed)
+    return (np.round(cube * 200.0) - 64.0).astype(np.float32)
+
+
+def write_small(path, bands: int = 10, **kwargs) -> str:
+    """Write :func:`small_values` as a georeferenced GeoTIFF; returns the path."""
+    return write_raster(path, small_values(bands), **kwargs)
+
+
+def digest(path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def folder_state(folder) -> Dict[str, str]:
+    """``{relative path: SHA-256}`` of every file below ``folder`` (hidden ones included)."""
+    folder = Path(folder)
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def partial_files(folder) -> List[str]:
+    """Names of the hidden temporary outputs (``.<stem>.partial-<pid>...``) left in ``folder``."""
+    return sorted(name for name in os.listdir(folder) if name.startswith(".") and ".partial-" in name)
+
+
+_DIRECTORY = re.compile(r"(?:/[\w.+@-]+)+/(?=[\w.+@-])")
+_PID = re.compile(r"partial-\d+")
+
+
+def sanitize(message: str) -> str:
+    """A message as the table shows it: folders dropped (temporary paths differ per run), pids hidden, one line."""
+    text = _DIRECTORY.sub("", str(message))
+    text = _PID.sub("partial-<pid>", text)
+    return " ".join(text.split())
+
+
+@dataclass
+class Row:
+    """One case of the robustness table."""
+
+    section: str
+    case: str
+    outcome: str
+    message: str = ""
+
+
+@dataclass
+class RobustnessTable:
+    """The rows recorded by the tests of one session; rendered into docs/robustness.md."""
+
+    rows: List[Row] = field(default_factory=list)
+
+    def record(self, section: str, case: str, outcome: str, message: str = "") -> None:
+        """Add (or replace, when a test is rerun) the row of ``case`` in ``section``."""
+        if section not in SECTIONS:
+            raise ValueError(f"unknown section {section!r}; known: {', '.join(SECTIONS)}")
+        self.rows = [r for r in self.rows if (r.section, r.case) != (section, case)]
+        self.rows.append(Row(section, case, sanitize(outcome), sanitize(message)))
+
+    def missing_sections(self) -> List[str]:
+        """Sections without any row (the doc is only written when every section has run)."""
+        present = {row.section for row in self.rows}
+        return [s for s in SECTIONS if s not in present]
+
+    def markdown(self) -> str:
+        """One table per section, rows in recording order."""
+        parts = []
+        for section in SECTIONS:
+            rows = [r for r in self.rows if r.section == section]
+            if not rows:
+                continue
+            parts.append(f"### {section}\n\n| Case | Outcome | Message shown to the user |\n|---|---|---|")
+            for row in rows:
+                message = f"`{_cell(row.message)}`" if row.message else ""
+                parts.append(f"| {_cell(row.case)} | {_cell(row.outcome)} | {message} |")
+            parts.append("")
+        return "\n".join(parts)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("`", "'")
+
+
+def render_document(table: RobustnessTable, intro_path: Path) -> str:
+    """docs/robustness.md: the hand-written promises, then the generated tables."""
+    intro = intro_path.read_text(encoding="utf-8").rstrip() + "\n"
+    return (intro + "\n## The cases, as the test suite last ran them\n\n"
+            "<!-- Generated by `make robustness-doc` (tests/reliability); do not edit below this line. -->\n\n"
+            + table.markdown())
+
+
+#: The grid of :func:`write_small` (``write_raster``'s default): 10 m pixels from (500000, 4000000), EPSG:32633.
+ORIGIN_X, ORIGIN_Y, PIXEL = 500000.0, 4000000.0, 10.0
+
+
+def pixel_box(row0: int, col0: int, row1: int, col1: int) -> str:
+    """WKT polygon covering the pixels ``[row0:row1, col0:col1]`` of the :func:`write_small` grid."""
+    x0, x1 = ORIGIN_X + col0 * PIXEL, ORIGIN_X + col1 * PIXEL
+    y0, y1 = ORIGIN_Y - row0 * PIXEL, ORIGIN_Y - row1 * PIXEL
+    return f"POLYGON (({x0} {y0}, {x1} {y0}, {x1} {y1}, {x0} {y1}, {x0} {y0}))"
+
+
+def write_vector(path, layers) -> str:
+    """A GeoPackage with ``layers``: list of ``(name, epsg or None, [WKT polygons])``; returns the path."""
+    from osgeo import ogr, osr
+    ogr.UseExceptions()
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    for name, epsg, wkts in layers:
+        srs = None
+        if epsg is not None:
+            srs = osr.SpatialReference()
+            srs.ImportFromEPSG(epsg)
+            srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+        layer = ds.CreateLayer(name, srs=srs, geom_type=ogr.wkbPolygon)
+        for wkt in wkts:
+            feature = ogr.Feature(layer.GetLayerDefn())
+            feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+            layer.CreateFeature(feature)
+    ds = None
+    return str(path)
+
+
+def read_labels(path) -> np.ndarray:
+    """Band 1 of a label raster."""
+    from osgeo import gdal
+    gdal.UseExceptions()
+    return gdal.Open(str(path)).ReadAsArray()
+
+
+def rewrite_model(source, target, *, meta=None, arrays=None, drop=()) -> str:
+    """Copy a model file with edits: ``meta(dict) -> dict``, ``arrays`` replaced/added by name, ``drop`` removed.
+
+    Written with numpy like ``save_model`` does, so that only the edited content differs.
+    """
+    import json
+    with np.load(str(source), allow_pickle=False) as archive:
+        content = {name: archive[name] for name in archive.files}
+    if meta is not None:
+        document = json.loads(content["meta"].tobytes().decode("utf-8"))
+        document = meta(document)
+        content["meta"] = np.frombuffer(json.dumps(document).encode("utf-8"), dtype=np.uint8)
+    content.update(arrays or {})
+    for name in drop:
+        content.pop(name)
+    with open(target, "wb") as stream:
+        np.savez_compressed(stream, **content)
+    return str(target)
