@@ -164,7 +164,8 @@ def _tuning_params(args: argparse.Namespace) -> dict:
     return params
 
 
-def _print_result(result, stream=sys.stdout) -> None:
+def _print_result(result, stream=None) -> None:
+    stream = stream or sys.stdout  # resolved per call: tests and callers may swap sys.stdout
     for label, path in (("labels", result.output), ("confidence", result.confidence), ("proba", result.proba),
                         ("model", result.model), ("report", result.report)):
         if path:
