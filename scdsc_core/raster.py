@@ -720,9 +720,14 @@ _RESERVED_LOCK = threading.Lock()
 
 
 def _reserve_temp(path: str) -> str:
-    """A free hidden temporary name beside ``path``: ``.<stem>.partial-<pid><suffix>``."""
+    """A free hidden temporary name beside ``path``: ``.<stem>.partial-<pid><suffix>``.
+
+    Temporaries of the same output left by a process that no longer runs (killed, e.g. by the OOM killer, before
+    it could remove them) are removed first.
+    """
     folder, name = os.path.split(path)
     stem, suffix = os.path.splitext(name)
+    _remove_stale_temps(folder, stem)
     with _RESERVED_LOCK:
         candidate = os.path.join(folder, f".{stem}.partial-{os.getpid()}{suffix}")
         counter = 1
@@ -731,6 +736,41 @@ def _reserve_temp(path: str) -> str:
             counter += 1
         _RESERVED_TEMPS.add(candidate)
     return candidate
+
+
+def _remove_stale_temps(folder: str, stem: str) -> None:
+    """Remove ``.<stem>.partial-<pid>...`` files (and nested ``..<stem>.partial-<pid>...`` ones) of dead pids.
+
+    Only on POSIX, where ``os.kill(pid, 0)`` tells whether a process exists (on Windows it would end it).
+    """
+    if os.name != "posix":
+        return
+    pattern = re.compile(r"^\.+" + re.escape(stem) + r"\.partial-(\d+)")
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    stale = [entry for entry in entries
+             if (match := pattern.match(entry)) and _process_is_gone(int(match.group(1)))]
+    for entry in stale:
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(folder, entry))
+    if stale:
+        log.info("removed %d temporary file(s) left in %s by a run that was killed: %s", len(stale), folder,
+                 ", ".join(sorted(stale)))
+
+
+def _process_is_gone(pid: int) -> bool:
+    """True when no process ``pid`` exists (POSIX)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # e.g. PermissionError: it exists, as another user's process
+        return False
+    return False
 
 
 def _sidecars(path: str) -> List[str]:
