@@ -1,0 +1,69 @@
+"""Run ``python -m scdsc_core ARGS`` but stop at one chosen point, so that a test can kill it exactly there.
+
+Usage: ``python pause_cli.py POINT OUTPUT -- ARGS...`` with POINT one of
+
+- ``training``: when the clustering stage starts (after pretraining and the k-means start);
+- ``inference``: after the first block of pixels was labelled;
+- ``writing``: after the first block of the label raster was handed to GDAL (its temporary file exists, unfinished);
+- ``renaming``: just before the finished label raster OUTPUT is renamed into place (the other outputs already are).
+
+At the point it writes ``PAUSED <POINT>`` on stderr and waits until it is killed or interrupted (Ctrl+C). The CLI
+runs exactly as ``python -m scdsc_core`` does (``runpy``); only the one function named above is wrapped.
+"""
+# SPDX-License-Identifier: GPL-2.0-or-later
+import os
+import runpy
+import sys
+import threading
+
+
+def pause(point: str) -> None:
+    """Tell the test where we are, then wait for the signal (an Event wait is interruptible by SIGINT)."""
+    sys.stderr.write(f"PAUSED {point}\n")
+    sys.stderr.flush()
+    threading.Event().wait()
+
+
+def install(point: str, output: str) -> None:
+    """Wrap the function at which ``point`` pauses."""
+    from scdsc_core import model, raster, train
+
+    if point == "training":
+        def train_minibatch(*args, **kwargs):
+            pause(point)
+        train.train_minibatch = train_minibatch
+    elif point == "inference":
+        infer_blocks = model.SCDSC._infer_blocks
+
+        def paused_infer_blocks(self, *args, **kwargs):
+            for item in infer_blocks(self, *args, **kwargs):
+                yield item
+                pause(point)
+        model.SCDSC._infer_blocks = paused_infer_blocks
+    elif point == "writing":
+        write_block = raster.RasterWriter.write_block
+
+        def paused_write_block(self, row0, array):
+            write_block(self, row0, array)
+            pause(point)
+        raster.RasterWriter.write_block = paused_write_block
+    elif point == "renaming":
+        commit = raster._commit_temp
+        final = os.path.abspath(output)
+
+        def paused_commit(tmp, path):
+            if path == final:
+                pause(point)
+            commit(tmp, path)
+        raster._commit_temp = paused_commit
+    else:
+        raise SystemExit(f"unknown pause point {point!r}")
+
+
+if __name__ == "__main__":
+    point, output, separator, *cli_args = sys.argv[1:]
+    if separator != "--":
+        raise SystemExit(__doc__)
+    install(point, output)
+    sys.argv = ["scdsc_core", *cli_args]
+    runpy.run_module("scdsc_core", run_name="__main__", alter_sys=True)
