@@ -485,7 +485,8 @@ class ScdscDockWidget(QgsDockWidget):
         self.result_layers.append(label_layer)
 
         classes = _palette_of(label_layer)
-        sizes = results.get("CLUSTER_SIZES") or cluster_sizes(output, len(classes) or k)
+        # Counted from the written raster (the algorithm returns file outputs and OA/NMI/KAPPA, not the sizes).
+        sizes = cluster_sizes(output, len(classes) or k)
         self._fill_sizes_table(classes, sizes)
         metrics = self._metrics(results)
         self.metrics_label.setText(metrics)

@@ -15,6 +15,7 @@ import traceback
 from qgis.core import (QgsApplication, QgsContrastEnhancement, QgsMultiBandColorRenderer, QgsProject,
                        QgsRasterLayer)
 from qgis.PyQt.QtCore import QTimer
+from qgis.PyQt.QtWidgets import QDockWidget
 from qgis.utils import iface, plugins
 
 REPO = os.path.abspath(os.environ.get("SCDSC_REPO", os.getcwd()))
@@ -23,9 +24,11 @@ WORK = os.path.abspath(os.environ.get("SCDSC_SHOTS_WORK", os.path.join(REPO, "ou
 WINDOW_SIZE = (1400, 900)
 N_CLUSTERS = 6  # the synthetic scene has 6 land-cover classes
 #: A smaller cut of the bundled scene and short training, so that the pictures take minutes, not an hour, on a
-#: busy 2-core machine; the curves still show pretraining, the start of clustering and its progress.
+#: busy 2-core machine. Paper mode records every epoch (fast mode records once per target refresh), so the curves
+#: show pretraining, the start of clustering and its progress point by point.
 SCENE_SIZE = {"width": 64, "height": 56}
-TRAINING = {"pretrain_epochs": 4, "epochs": 30}
+MODE = "paper"
+TRAINING = {"pretrain_epochs": 6, "epochs": 60}
 #: The dock is photographed once the clustering stage has drawn this many points (the curves then show a trend).
 TRAINING_POINTS = 25
 TIMEOUT_MS = 15 * 60 * 1000
@@ -58,6 +61,9 @@ class ScreenshotSession:
         main_window = iface.mainWindow()
         main_window.resize(*WINDOW_SIZE)
         main_window.showMaximized()
+        browser = main_window.findChild(QDockWidget, "Browser")
+        if browser is not None:
+            browser.hide()  # more room for the map and the layer tree
 
         image = QgsRasterLayer(image_path, "synthetic scene")
         reference = QgsRasterLayer(labels_path, "reference labels")
@@ -81,7 +87,7 @@ class ScreenshotSession:
         self.dock.bands_edit.clear()
         self.dock.mask_combo.setLayer(None)
         self.dock.clusters_spin.setValue(N_CLUSTERS)
-        self.dock.mode_combo.setCurrentIndex(self.dock.mode_combo.findData("fast"))
+        self.dock.mode_combo.setCurrentIndex(self.dock.mode_combo.findData(MODE))
         self.dock.reference_combo.setLayer(reference)
         self.dock.confidence_check.setChecked(False)
         self.dock.seed_spin.setValue(0)
@@ -128,6 +134,7 @@ class ScreenshotSession:
     def grab_result(self):
         if os.path.exists(self.result_shot):
             return
+        iface.messageBar().clearWidgets()  # QGIS's "Task complete" banner would hide the top of the map
         QgsApplication.processEvents()
         iface.mainWindow().grab().save(self.result_shot)
         LOGGER.info("wrote %s", self.result_shot)
@@ -166,7 +173,15 @@ def fail(message):
 
 
 def quit_qgis(code):
-    QTimer.singleShot(0, lambda: QgsApplication.exit(code))
+    """Leave QGIS with ``code``, after emptying the project.
+
+    QGIS 3.22 crashes (SIGSEGV in QgisApp::setMapStyleDockLayer) when it removes the layers of a project with
+    a current layer while its main window is already being destroyed; removing them first avoids that.
+    """
+    def leave():
+        QgsProject.instance().clear()
+        QTimer.singleShot(200, lambda: QgsApplication.exit(code))
+    QTimer.singleShot(0, leave)
 
 
 def _start():
