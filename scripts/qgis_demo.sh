@@ -16,5 +16,5 @@ env PATH="$(pwd)/.venv/bin:$PATH" QGIS_CUSTOM_CONFIG_PATH="$scratch/config" XDG_
     OUTPUT="$out/clusters.tif" OUTPUT_CONFIDENCE="$out/confidence.tif" OUTPUT_REPORT="$out/report.html"
 echo "[qgis-demo] outputs:"
 for f in clusters.tif clusters.qml confidence.tif report.html; do
-    [ -e "$out/$f" ] && echo "  $out/$f"
+    if [ -e "$out/$f" ]; then echo "  $out/$f"; fi
 done
