@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Dict, List, Mapping, Tuple
 
-from qgis.PyQt.QtCore import QTimer
+from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -100,7 +100,7 @@ class TrainingPlot(QWidget):
             pen = pg.mkPen(QColor(_COLORS[name]), width=2 if name == "loss" else 1)
             self._curves[name] = item.plot([], [], pen=pen, name=self.tr(_LABELS[name]), connect="finite")
         self._stage_line = pg.InfiniteLine(angle=90, movable=False,
-                                           pen=pg.mkPen("#888888", style=_dash_style()))
+                                           pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
         self._stage_line.setVisible(False)
         item.addItem(self._stage_line, ignoreBounds=True)
 
@@ -196,8 +196,3 @@ def _as_float(value) -> float:
         return math.nan
     return number if math.isfinite(number) else math.nan
 
-
-def _dash_style():
-    """Qt's dashed pen style through the scoped enum (Qt 6 has no unscoped alias)."""
-    from qgis.PyQt.QtCore import Qt
-    return Qt.PenStyle.DashLine
