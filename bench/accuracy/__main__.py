@@ -58,8 +58,8 @@ def cmd_list(args) -> int:
             if "error" not in r}
     print(f"plan {plan.name}: {plan.note}")
     print(f"{len(jobs)} jobs, {sum(j.key in done for j in jobs)} already in {results}")
-    for protocol, methods, seeds in plan.groups:
-        print(f"  {protocol:9s} seeds {list(seeds)}: {', '.join(methods)}")
+    for protocol, methods, seeds, tier in plan.groups:
+        print(f"  tier {tier} {protocol:9s} seeds {list(seeds)}: {', '.join(methods)}")
     return 0
 
 
