@@ -124,7 +124,8 @@ def load_model(path):
     The file is opened with ``allow_pickle=False``; its format version, JSON metadata, hyperparameters and every
     array (name, shape, dtype, finite values) are checked. Nothing in it is executed.
 
-    The training image's ``labels_`` and ``kmeans_labels_`` are not stored.
+    The training image's ``labels_`` and ``kmeans_labels_`` are not stored. The runtime settings ``device`` and
+    ``n_threads`` are not taken from the file: the loaded model has ``device="auto"`` and ``n_threads=None``.
 
     Parameters
     ----------
@@ -229,6 +230,9 @@ def _build(path: str, meta: Dict[str, Any], arrays: Dict[str, np.ndarray]):
     problems = estimator._check_params()
     if problems:
         raise _fail(path, "invalid hyperparameters: " + "; ".join(problems))
+    # Where and on how many threads to run belongs to the loading machine, not to the file: a model trained on a
+    # GPU must load on a CPU, and an edited n_threads of 10**6 would abort the process in OpenMP.
+    estimator.set_params(device="auto", n_threads=None)
     n_bands = meta["n_features_in"]
     k, p = estimator.n_components, estimator.patch_size
     if n_bands < k:
