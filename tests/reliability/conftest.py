@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from reliability_helpers import FAST, REPO, RobustnessTable, render_document, write_small
+from .reliability_helpers import FAST, REPO, RobustnessTable, render_document, write_small
 
 #: ``SCDSC_WRITE_ROBUSTNESS=1`` (``make robustness-doc``) rewrites the doc after a fully passing run; plain test
 #: runs leave the tree alone.

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from osgeo import gdal
 
-from reliability_helpers import (FAST, pixel_box, read_labels, rewrite_model, small_values,
+from .reliability_helpers import (FAST, pixel_box, read_labels, rewrite_model, small_values,
                                  write_small, write_vector)
 from scdsc_core import ScdscError, ScdscWarning, apply_model, cluster_raster
 from tests.conftest import write_raster

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from osgeo import gdal
 
-from reliability_helpers import FAST, digest, folder_state, partial_files, read_labels, small_values, write_small
+from .reliability_helpers import FAST, digest, folder_state, partial_files, read_labels, small_values, write_small
 from scdsc_core import ScdscCancelled, ScdscError, apply_model, cluster_raster
 from scdsc_core import raster as raster_module
 from scdsc_core.modelfile import load_model

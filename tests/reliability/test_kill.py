@@ -12,7 +12,7 @@ import threading
 import pytest
 from osgeo import gdal
 
-from reliability_helpers import FAST, REPO, digest, folder_state, partial_files, read_labels, write_small
+from .reliability_helpers import FAST, REPO, digest, folder_state, partial_files, read_labels, write_small
 from scdsc_core import cluster_raster
 from scdsc_core.modelfile import load_model
 
