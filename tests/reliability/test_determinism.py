@@ -1,0 +1,75 @@
+"""The same seed on the same machine gives byte-identical label rasters from the CLI, from ``processing.run`` and
+from ``qgis_process`` (every run on one torch/OpenMP thread, as the test suite runs)."""
+# SPDX-License-Identifier: GPL-2.0-or-later
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from qgis.core import QgsApplication
+
+from scdsc_qgis.provider import ScdscProvider
+from tests.conftest import planted_cube, write_raster
+from tests.qgis.qgis_process_helpers import QGIS_PROCESS, make_profile, qgis_env
+
+from .reliability_helpers import REPO, digest, read_labels
+
+SECTION = "Determinism"
+SEED, K = 5, 3
+# Only the knobs all three front ends share; everything else stays at the defaults, as a user would run it.
+CLI_TUNING = ["--pretrain-epochs", "2", "--epochs", "2"]
+ALG_TUNING = {"PRETRAIN_EPOCHS": 2, "EPOCHS": 2}
+
+
+@pytest.fixture
+def provider(qgis_processing):
+    """The provider, registered for the test and removed afterwards."""
+    prov = ScdscProvider()
+    QgsApplication.processingRegistry().addProvider(prov)
+    try:
+        yield prov
+    finally:
+        QgsApplication.processingRegistry().removeProvider(prov)
+
+
+def _folder(root, name):
+    folder = root / name
+    folder.mkdir()
+    return folder
+
+
+def test_same_seed_same_bytes_from_cli_processing_and_qgis_process(provider, tmp_path, robustness):
+    import processing
+
+    cube, _ = planted_cube(n_classes=3, size=16, bands=10)
+    image = write_raster(tmp_path / "scene.tif", cube)
+    cli, algorithm, shell = (_folder(tmp_path, n) for n in ("cli", "processing", "qgis_process"))
+
+    # The two subprocesses run while this process runs processing.run (the machine has few cores to spare).
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO), PYTHONWARNINGS="ignore")
+    cli_run = subprocess.Popen([sys.executable, "-m", "scdsc_core", "-q", "cluster", image, str(cli / "labels.tif"),
+                                "-k", str(K), "--seed", str(SEED), *CLI_TUNING], cwd=str(REPO), env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    scratch = _folder(tmp_path, "scratch")
+    profile = make_profile(tmp_path / "profile")
+    shell_run = subprocess.Popen([QGIS_PROCESS, "run", "scdsc:cluster", "--", f"INPUT={image}", f"N_CLUSTERS={K}",
+                                  f"SEED={SEED}", f"OUTPUT={shell / 'labels.tif'}",
+                                  *(f"{k}={v}" for k, v in ALG_TUNING.items())],
+                                 cwd=str(scratch), env=qgis_env(profile, scratch), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    processing.run("scdsc:cluster", {"INPUT": image, "N_CLUSTERS": K, "SEED": SEED,
+                                     "OUTPUT": str(algorithm / "labels.tif"), **ALG_TUNING})
+    for name, run in (("CLI", cli_run), ("qgis_process", shell_run)):
+        stdout, stderr = run.communicate(timeout=600)
+        assert run.returncode == 0, f"{name} failed:\n{stdout}\n{stderr}"
+
+    labels = {folder.name: read_labels(folder / "labels.tif") for folder in (cli, algorithm, shell)}
+    assert len({tuple(np.unique(v)) for v in labels.values()}) == 1
+    for name, values in labels.items():
+        np.testing.assert_array_equal(values, labels["cli"], err_msg=name)
+    for output in ("labels.tif", "labels.qml", "labels.tif.aux.xml"):
+        digests = {folder.name: digest(folder / output) for folder in (cli, algorithm, shell)}
+        assert len(set(digests.values())) == 1, f"{output} differs between front ends: {digests}"
+    robustness.record(SECTION, f"seed {SEED}: CLI, processing.run and qgis_process",
+                      "byte-identical label GeoTIFF, .aux.xml and .qml")
