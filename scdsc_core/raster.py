@@ -902,28 +902,15 @@ def _gdal_writing(path: str):
 
 
 def _write_failure_reason(exc: Optional[BaseException], failures: List[str]) -> str:
-    """The most telling cause: the operating system's reason (e.g. "No space left on device") when known."""
+    """The most telling cause: the operating system's reason (e.g. "No space left on device") when one is named,
+    else GDAL's first message (which may name GDAL's own temporary file)."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
-    for message in failures:
-        for reason in (os.strerror(errno.ENOSPC), os.strerror(errno.ENOENT), os.strerror(errno.EACCES),
-                       os.strerror(errno.EDQUOT)):
-            if reason in message:
-                return f"{reason} ({message})"
-    if exc is not None:
-        return " ".join(str(exc).split())
-    return failures[0]
-
-
-def _creation_options(height: int, width: int, dtype: np.dtype, n_bands: int) -> List[str]:
-    """GeoTIFF options: DEFLATE with the predictor for the type; tiled (and BigTIFF if needed) when large."""
-    predictor = 3 if np.issubdtype(dtype, np.floating) else 2
-    options = ["COMPRESS=DEFLATE", f"PREDICTOR={predictor}"]
-    if n_bands > 1:
-        options.append("INTERLEAVE=BAND")
-    if max(height, width) > 256:
-        options += ["TILED=YES", "BIGTIFF=IF_SAFER"]
-    return options
+    texts = failures + ([str(exc)] if exc is not None else [])
+    for code in (errno.ENOSPC, errno.EDQUOT, errno.ENOENT, errno.EACCES, errno.EROFS, errno.EIO):
+        if any(os.strerror(code) in text for text in texts):
+            return os.strerror(code)
+    return " ".join(texts[0].split())
 
 
 class RasterWriter:
