@@ -913,6 +913,17 @@ def _write_failure_reason(exc: Optional[BaseException], failures: List[str]) -> 
     return " ".join(texts[0].split())
 
 
+def _creation_options(height: int, width: int, dtype: np.dtype, n_bands: int) -> List[str]:
+    """GeoTIFF options: DEFLATE with the predictor for the type; tiled (and BigTIFF if needed) when large."""
+    predictor = 3 if np.issubdtype(dtype, np.floating) else 2
+    options = ["COMPRESS=DEFLATE", f"PREDICTOR={predictor}"]
+    if n_bands > 1:
+        options.append("INTERLEAVE=BAND")
+    if max(height, width) > 256:
+        options += ["TILED=YES", "BIGTIFF=IF_SAFER"]
+    return options
+
+
 class RasterWriter:
     """A GeoTIFF being written block by block on the grid of a source; see :func:`create_raster`.
 
