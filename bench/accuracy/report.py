@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Sequence
 
-from .tables import PROTOCOL_TITLES, overview_table, per_class_table, scene_table
+from .methods import method_label
+from .tables import PROTOCOL_TITLES, fmt_mean_std, ordered_methods, overview_table, per_class_table, scene_table
 
 
 def _commands(records: Sequence[dict]) -> List[str]:
@@ -43,6 +44,41 @@ def provenance(records: Sequence[dict], results: Path, report_command: str) -> s
     return "\n".join(lines)
 
 
+def trajectory_table(records: Sequence[dict], scenes: Sequence[str], protocol: str) -> str:
+    """Where SCDSC's training goes, per method and scene: k-means start, best state along training, the state the
+    label-free rule selected, and the returned labels; plus how many runs end below their k-means start.
+
+    "Best along training" is an oracle (it looks at the labels) shown only to tell a bad selection rule from a
+    bad trajectory.
+    """
+    rows = {}
+    for r in records:
+        if "error" in r or r.get("protocol") != protocol or "trace" not in r or "start" not in r:
+            continue
+        rows.setdefault((r["method"], r["scene"]), {})[int(r["seed"])] = r  # last record per seed
+    if not rows:
+        return "(no SCDSC run with a trace yet)"
+    lines = ["| method | scene | k-means start | start of training | best along training (oracle) | "
+             "selected by confident ratio | returned | runs below their start |",
+             "|---|---|---|---|---|---|---|---|"]
+    for method in ordered_methods(m for m, _ in rows):
+        for scene in scenes:
+            runs = list(rows.get((method, scene), {}).values())
+            if not runs:
+                continue
+            start = [r["start"]["oa"] for r in runs]
+            first = [r["trace"]["first"]["oa"] for r in runs]
+            best = [r["trace"]["best"]["oa"] for r in runs]
+            chosen = [r["trace"]["selected"]["oa"] for r in runs if r["trace"].get("selected")]
+            final = [r["oa"] for r in runs]
+            below = sum(f < s for f, s in zip(final, start))
+            lines.append(f"| {method_label(method)} | {scene} | {fmt_mean_std(start, scale=100, digits=1)} | "
+                         f"{fmt_mean_std(first, scale=100, digits=1)} | {fmt_mean_std(best, scale=100, digits=1)} | "
+                         f"{fmt_mean_std(chosen, scale=100, digits=1)} | {fmt_mean_std(final, scale=100, digits=1)} | "
+                         f"{below} of {len(runs)} |")
+    return "\n".join(lines)
+
+
 def build_blocks(summaries: Dict, records: Sequence[dict], scenes: Sequence[str], plan, *, results: Path,
                  report_command: str, prefix: str = "results_") -> Dict[str, str]:
     """Every generated block, keyed by its marker name, in reading order."""
@@ -60,6 +96,10 @@ def build_blocks(summaries: Dict, records: Sequence[dict], scenes: Sequence[str]
             blocks[f"{scene}-{protocol}-classes"] = (
                 "Per-class accuracy (%), mean over seeds\n\n" + per_class_table(summaries, scene, protocol, methods)
                 + source)
+    for protocol in by_protocol:
+        blocks[f"trajectory-{protocol}"] = (
+            "OA (%) of SCDSC's assignments, mean ± std over seeds\n\n"
+            + trajectory_table(records, scenes, protocol) + source)
     blocks["figures"] = "\n\n".join(
         f"![{scene}, {protocol} protocol](images/{prefix}{scene}_{protocol}.png)"
         for scene in scenes for protocol in by_protocol)

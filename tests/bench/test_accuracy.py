@@ -183,3 +183,18 @@ def test_a_job_claimed_by_a_live_worker_is_skipped_and_a_stale_claim_is_taken_ov
     written = run_jobs([busy, stale], {"planted": scene}, results, threads=1)
     assert [r["seed"] for r in written] == [1]
     assert not _claim_path(claims, stale).exists() and _claim_path(claims, busy).exists()
+
+
+def test_trajectory_table_counts_runs_that_end_below_their_kmeans_start():
+    from bench.accuracy.report import trajectory_table
+
+    def run(seed, start, first, best, chosen, final):
+        return _record("scdsc-fast", seed, final, start=start,
+                       trace={"first": {"oa": first}, "best": {"oa": best}, "selected": {"oa": chosen},
+                              "last": {"oa": final}, "n_points": 3})
+
+    records = [run(0, 0.80, 0.79, 0.90, 0.85, 0.85), run(1, 0.80, 0.80, 0.82, 0.70, 0.70), _record("kmeans", 0, 0.5)]
+    lines = trajectory_table(records, ["s"], "labelled").splitlines()
+    assert len(lines) == 3  # header, rule, one SCDSC row; k-means has no trace
+    assert lines[2] == ("| SCDSC fast mode (MC&L) | s | 80.0 ± 0.0 | 79.5 ± 0.7 | 86.0 ± 5.7 | 77.5 ± 10.6 | "
+                        "77.5 ± 10.6 | 1 of 2 |")
