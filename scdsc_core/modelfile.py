@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -106,10 +107,14 @@ def save_model(estimator, path) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ScdscError(f"cannot write model file {path}: folder {folder} does not exist")
+    # The archive is built in memory (a model is a few MB at most): numpy leaves its ZipFile unclosed when a write
+    # fails (disk full), and that object's clean-up later prints an "Exception ignored" traceback.
+    archive = io.BytesIO()
+    np.savez_compressed(archive, **arrays)
     handle, temporary = tempfile.mkstemp(prefix=".scdsc-", suffix=".npz.part", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            np.savez_compressed(stream, **arrays)
+            stream.write(archive.getbuffer())
         os.replace(temporary, path)
     except OSError as exc:
         raise ScdscError(f"cannot write model file {path}: {exc.strerror or exc}") from None
