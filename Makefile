@@ -88,3 +88,10 @@ accuracy: setup
 accuracy-quick: setup
 	@$(PY) -m bench.accuracy run --plan quick --results $(OUT)/accuracy-quick/quick.jsonl || echo "some runs failed: see the tables"
 	@$(PY) -m bench.accuracy report --plan quick --results $(OUT)/accuracy-quick/quick.jsonl --standalone $(OUT)/accuracy-quick/results.md --images $(OUT)/accuracy-quick
+
+# ---- Robustness (issue 8) -----------------------------------------------------------------------------------
+# Runs tests/reliability and, when every test passed, rewrites docs/robustness.md from the cases they record
+# (a plain `make test` leaves the doc alone). The long-use test is tests/qgis/test_long_use.py (part of `make test`).
+.PHONY: robustness-doc
+robustness-doc: setup
+	@SCDSC_WRITE_ROBUSTNESS=1 $(PY) -m pytest -q -p no:cacheprovider tests/reliability

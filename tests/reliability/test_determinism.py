@@ -15,6 +15,8 @@ from tests.qgis.qgis_process_helpers import QGIS_PROCESS, make_profile, qgis_env
 
 from .reliability_helpers import REPO, digest, read_labels
 
+#: Subprocesses that import torch and QGIS: long, still part of `make test`.
+pytestmark = pytest.mark.slow
 SECTION = "Determinism"
 SEED, K = 5, 3
 # Only the knobs all three front ends share; everything else stays at the defaults, as a user would run it.

@@ -7,12 +7,14 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
 from osgeo import gdal
 
-from .reliability_helpers import FAST, digest, folder_state, partial_files, read_labels, small_values, write_small
+from .reliability_helpers import (FAST, REPO, digest, folder_state, partial_files, read_labels, small_values,
+                                  write_small)
 from scdsc_core import ScdscCancelled, ScdscError, apply_model, cluster_raster
 from scdsc_core import raster as raster_module
 from scdsc_core.modelfile import load_model
@@ -111,6 +113,25 @@ def test_disk_full_on_a_small_tmpfs(workspace, small_disk, robustness):
                                    "kB, tmpfs)",
                           "refused; nothing left in the output folder; inputs unchanged", outcomes[kb][1])
     robustness.record(SECTION, "disk with just enough room (tmpfs)", "accepted: every output complete")
+
+
+def test_cli_reports_a_full_disk_in_one_line(workspace, small_disk, robustness):
+    """The command line, with room for the rasters but not for the model: one error line, exit code 2, no
+    traceback (not even one printed by a clean-up), nothing left on the disk."""
+    inputs, image, _ = workspace
+    _fill(small_disk, 24 * 1024)
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO), PYTHONWARNINGS="ignore")
+    done = subprocess.run([sys.executable, "-m", "scdsc_core", "-q", "cluster", image, str(small_disk / "labels.tif"),
+                           "-k", "3", "--pretrain-epochs", "2", "--epochs", "2", "--confidence",
+                           str(small_disk / "conf.tif"), "--model-out", str(small_disk / "model.npz")],
+                          capture_output=True, text=True, cwd=str(REPO), env=env, timeout=600)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "model.npz: No space left on device" in errors[0], done.stderr
+    assert sorted(os.listdir(small_disk)) == ["filler"]
+    robustness.record(SECTION, "disk full, command line", "exit code 2, one line on stderr, no traceback",
+                      errors[0])
 
 
 def _total_kb(result):

@@ -17,6 +17,8 @@ from scdsc_core import cluster_raster
 from scdsc_core.modelfile import load_model
 
 gdal.UseExceptions()
+#: Subprocesses that import torch and QGIS: long, still part of `make test`.
+pytestmark = pytest.mark.slow
 SECTION = "Killed runs"
 DRIVER = os.path.join(os.path.dirname(__file__), "pause_cli.py")
 OUTPUTS = ("labels.tif", "conf.tif", "model.npz", "report.html")

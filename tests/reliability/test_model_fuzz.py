@@ -27,7 +27,8 @@ def test_mutated_model_files_load_identically_or_are_refused(fitted, tmp_path, r
     assert report["cases"] >= 300
     # Byte-level damage is caught by the zip's CRC-32 and the checks of every array and field, except where it
     # hits bytes that carry no data (e.g. a timestamp in a zip header): then the labels are identical.
-    assert set(outcomes["bytes"]) <= {"refused", "identical"} and outcomes["bytes"]["refused"] >= 250
+    assert set(outcomes["bytes"]) <= {"refused", "identical"}
+    assert outcomes["bytes"]["refused"] >= 0.9 * sum(outcomes["bytes"].values())
     assert set(outcomes["arrays"]) <= {"refused", "identical"}
 
     messages = report["messages"]
