@@ -3,7 +3,6 @@ clustering with model selection (§2.7-2.14, §7 levers 1-4)."""
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
-import copy
 import logging
 import math
 import warnings
@@ -688,8 +687,3 @@ def train_minibatch(net: ConvAutoencoder, bases: torch.Tensor, data: ClusterData
         snapshot = (round(step / steps_per_epoch, 4), step, _state_copy(net), D.detach().clone())
     epoch, sel_step, state, bases_out = snapshot
     return ClusterResult(state, bases_out, epoch, sel_step, best, step, start_ratio, fell_back)
-
-
-def copy_network(net: ConvAutoencoder) -> ConvAutoencoder:
-    """A detached deep copy (for snapshots that must not share storage with the trained network)."""
-    return copy.deepcopy(net)
