@@ -6,13 +6,13 @@ import io
 import json
 import math
 import os
-import tempfile
 import zipfile
 from typing import Any, Dict
 
 import numpy as np
 
 from .errors import ScdscError
+from .raster import atomic_output
 
 FORMAT_NAME = "scdsc-model"
 FORMAT_VERSION = 1
@@ -63,7 +63,8 @@ def save_model(estimator, path) -> None:
     The file holds the network's state (parameters and BN buffers), the bases D, the preprocessing arrays and
     one JSON document (stored as a uint8 array): format version, software version, hyperparameters, band count
     and names, FINCH sizes, M, the selected epoch and ratio, the seed, the training history and ``fit_info_``.
-    It is written to a temporary file in the destination folder and renamed, so a failure leaves no partial file.
+    It is written to a temporary file in the destination folder and renamed (``raster.atomic_output``), so a
+    failure leaves no partial file.
 
     Parameters
     ----------
@@ -111,16 +112,14 @@ def save_model(estimator, path) -> None:
     # fails (disk full), and that object's clean-up later prints an "Exception ignored" traceback.
     archive = io.BytesIO()
     np.savez_compressed(archive, **arrays)
-    handle, temporary = tempfile.mkstemp(prefix=".scdsc-", suffix=".npz.part", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(archive.getbuffer())
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise ScdscError(f"cannot write model file {path}: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    # The hidden temporary of every other output (.<name>.partial-<pid>.npz): a run killed while saving leaves
+    # nothing at ``path``, and the next save of the same file removes what it left.
+    with atomic_output(path) as temporary:
+        try:
+            with open(temporary, "wb") as stream:
+                stream.write(archive.getbuffer())
+        except OSError as exc:
+            raise ScdscError(f"cannot write model file {path}: {exc.strerror or exc}") from None
 
 
 def load_model(path):
