@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Sequence, Tuple
 
 from .runner import Job, make_jobs
@@ -64,10 +64,12 @@ PLANS: Dict[str, Plan] = {p.name: p for p in [
         ("all", BASELINES, SEEDS, 0),
         ("labelled", FAST_ABLATIONS, SEEDS, 1),
         ("all", ("scdsc-fast", "scdsc-fast-none"), SEEDS, 1),
+        ("labelled", ("scdsc-fast-edesc", "scdsc-fast-edesc-local"), SEEDS[:3], 1),
         ("labelled", ("scdsc-paper",), SEEDS[:3], 1),
         ("labelled", ("scdsc-paper",), SEEDS[3:], 2),
-    ), note="Every method, 10 seeds (0-9), both protocols; SCDSC paper mode (400 full-batch epochs) on the "
-            "labelled protocol only. Order: the baselines; then seed by seed the fast-mode runs with paper mode's "
+    ), note="Every method, 10 seeds (0-9), both protocols; SCDSC paper mode (400 full-batch epochs) and the "
+            "singleton-mini-cluster (EDESC-style) variants on the labelled protocol only (paper mode's seeds 3-9 "
+            "last). Order: the baselines; then seed by seed the fast-mode runs with paper mode's "
             "seeds 0-2; then paper mode's seeds 3-9."),
     Plan("paper-ablation", SCENE_NAMES, (
         ("labelled", PAPER_ABLATIONS[1:], (0, 1, 2), 0),

@@ -64,13 +64,6 @@ class Trace:
                 "selected_step": self.selected_step, "history": self.history}
 
 
-def _params_of(method: str) -> Dict[str, Any]:
-    spec = method_spec(method)
-    if spec.params is None:
-        raise ValueError(f"only SCDSC methods can be traced, got {method!r}")
-    return dict(spec.params)
-
-
 @contextlib.contextmanager
 def assignment_trace(truth: np.ndarray, paper: bool):
     """Context: while an SCDSC fit runs inside it, score its assignments along training.
@@ -135,22 +128,18 @@ def traceable(est, mask: np.ndarray) -> bool:
 
 
 def trace_fit(scene: Scene, mask: np.ndarray, seed: int, method: str = "scdsc-fast") -> Trace:
-    """Fit one SCDSC configuration and score its assignments along training (see the module docstring)."""
-    from scdsc_core.model import SCDSC
-
-    params = _params_of(method)
-    est = SCDSC(scene.n_clusters, random_state=int(seed), device="cpu", **params)
-    if not traceable(est, mask):
-        raise ValueError(f"{int(mask.sum())} clustered pixels exceed sample_size: the training set is a sample")
-    trace = Trace(scene.name, method, int(seed), params)
-    with assignment_trace(scene.labels[mask], params.get("mode") == "paper") as points:
-        est.fit(scene.cube, mask=mask)
-    trace.points = attach_steps(points, est.history_)
-    trace.kmeans = {k: round(v, 5) for k, v in evaluate(est.kmeans_labels_, scene.labels).items()
-                    if k in ("oa", "nmi")}
-    trace.final = {k: round(v, 5) for k, v in evaluate(est.labels_, scene.labels).items() if k in ("oa", "nmi")}
-    trace.selected_step = int(est.fit_info_.get("selected_step", -1))
-    trace.history = [h for h in est.history_ if h.get("stage") == "cluster"]
+    """Fit one SCDSC method as the harness does and return its trajectory (see the module docstring)."""
+    spec = method_spec(method)
+    if spec.params is None:
+        raise ValueError(f"only SCDSC methods can be traced, got {method!r}")
+    out = spec.run(scene, mask, int(seed))
+    if not out.trace:
+        raise ValueError(f"{method} on {scene.name} could not be traced (the training set is a sample)")
+    trace = Trace(scene.name, method, int(seed), dict(spec.params), points=out.trace,
+                  history=[h for h in out.history if h.get("stage") == "cluster"])
+    trace.kmeans = {k: round(v, 5) for k, v in evaluate(out.start_labels, scene.labels).items() if k in ("oa", "nmi")}
+    trace.final = {k: round(v, 5) for k, v in evaluate(out.labels, scene.labels).items() if k in ("oa", "nmi")}
+    trace.selected_step = out.info.get("selected_step")
     return trace
 
 

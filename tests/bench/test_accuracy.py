@@ -198,3 +198,19 @@ def test_trajectory_table_counts_runs_that_end_below_their_kmeans_start():
     assert len(lines) == 3  # header, rule, one SCDSC row; k-means has no trace
     assert lines[2] == ("| SCDSC fast mode (MC&L) | s | 80.0 ± 0.0 | 79.5 ± 0.7 | 86.0 ± 5.7 | 77.5 ± 10.6 | "
                         "77.5 ± 10.6 | 1 of 2 |")
+
+
+def test_singleton_mini_clusters_give_one_mini_cluster_per_pixel_and_are_restored_afterwards(tmp_path):
+    import scdsc_core.finch as finch_module
+
+    original = finch_module.select_partition
+    scene = planted_scene(n_classes=3, size=15, bands=12)
+    method = "scdsc:pretrain_epochs=1,epochs=2,finch_patch=5,kmeans_n_init=2,beta=0,mini_clusters=singletons"
+    (record,) = run_jobs([Job("planted", "labelled", method, 0)], {"planted": scene}, tmp_path / "r.jsonl",
+                         threads=1)
+    assert "error" not in record, record.get("traceback")
+    assert record["info"]["n_mini_clusters"] == record["n_clustered"]
+    assert record["info"]["mini_clusters"] == "singletons"
+    assert finch_module.select_partition is original
+    with pytest.raises(ValueError, match="mini_clusters must be 'finch' or 'singletons'"):
+        M.method_spec("scdsc:mini_clusters=levels")
