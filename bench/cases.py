@@ -185,7 +185,25 @@ def cluster_table(records: List[Dict[str, Any]], order: Optional[Sequence[str]] 
                      fmt_mean([(r.get("accuracy") or {}).get("nmi") for r in group], _num4),
                      fmt_mean([(r.get("accuracy") or {}).get("kappa") for r in group], _num4),
                      _load(group), _commits(group)])
-    return _markdown(header, rows)
+    return _markdown(header, rows) + stage_cpu_table(records, names)
+
+
+def stage_cpu_table(records: List[Dict[str, Any]], order: Optional[Sequence[str]] = None) -> str:
+    """CPU seconds of the job's process per stage (all threads), mean over seeds: robust to a shared machine."""
+    groups = _group([r for r in records if (r.get("extra") or {}).get("stage_cpu_s")])
+    if not groups:
+        return ""
+    names = [v for v in (order or []) if v in groups] + [v for v in groups if v not in (order or [])]
+    rows = []
+    for name in names:
+        group = groups[name]
+        cells = [fmt_mean([r["extra"]["stage_cpu_s"].get(s) for r in group], fmt_seconds, spread=False)
+                 for s in STAGES]
+        total = fmt_mean([sum(r["extra"]["stage_cpu_s"].values()) for r in group], fmt_seconds, spread=False)
+        rows.append([f"`{name}`", ",".join(str(r["seed"]) for r in group), total, *cells])
+    return ("\n\nCPU time per stage (user + system seconds of all the process's threads, charged to the stage the "
+            "core reports through its progress messages):\n\n"
+            + _markdown(["variant", "seeds", "CPU total", *STAGES], rows))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -429,6 +447,7 @@ def levers_table(records):
     text = _markdown(["lever (§7)", "setting", "variant", "seeds", "end to end", "CPU time", "FINCH", "pretraining",
                       "initialisation", "clustering", "inference", "peak RSS", "OA %", "NMI",
                       "load before/after", "commit"], rows)
+    text += stage_cpu_table(records, [v for v, *_ in LEVERS + SAMPLING_LEVERS])
     fold = groups.get("bn-fold")
     if fold:
         e = fold[-1]["extra"]
