@@ -10,6 +10,9 @@ from .scenes import SCENE_NAMES
 
 BASELINES = ("kmeans", "finch", "finch-patch", "gmm", "spectral")
 FAST_ABLATIONS = ("scdsc-fast", "scdsc-fast-none", "scdsc-fast-local", "scdsc-fast-mc")
+#: Label-free alternatives to the fast-mode defaults, tried on every scene alike (never tuned per scene).
+EXPLORE = ("scdsc:mode=fast,finch_level=3", "scdsc:mode=fast,finch_level=2", "scdsc:mode=fast,beta=7",
+           "scdsc:mode=fast,alpha=10")
 PAPER_ABLATIONS = ("scdsc-paper", "scdsc-paper-none", "scdsc-paper-local", "scdsc-paper-mc")
 
 
@@ -74,6 +77,11 @@ PLANS: Dict[str, Plan] = {p.name: p for p in [
     Plan("paper-ablation", SCENE_NAMES, (
         ("labelled", PAPER_ABLATIONS[1:], (0, 1, 2), 0),
     ), note="The ablations in paper mode, 3 seeds: the paper's Table 5 setting, expensive."),
+    Plan("explore", SCENE_NAMES, (
+        ("labelled", EXPLORE, (0,), 0),
+        ("labelled", EXPLORE, (1, 2), 1),
+    ), note="Label-free alternatives to the fast-mode defaults (issue 7, task 2), each on every scene: coarser "
+            "FINCH mini-clusters, the PaviaU smoothing weight, a stronger mini-cluster term."),
     Plan("quick", SCENE_NAMES, (
         ("labelled", ("kmeans", "finch", "finch-patch", "gmm"), (0, 1, 2), 0),
         ("all", ("kmeans", "finch-patch"), (0, 1), 0),
