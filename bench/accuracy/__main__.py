@@ -110,6 +110,10 @@ def cmd_report(args) -> int:
             scenes = {name: load_scene(name) for name in scene_names}
             all_figures(scenes, plan.protocols(), summaries, maps, Path(args.images), plan.methods_by_protocol(),
                         prefix=args.prefix)
+            from .trace import trajectory_figure
+            for protocol in plan.protocols():
+                trajectory_figure(records, maps, scene_names, protocol,
+                                  Path(args.images) / f"{args.prefix}trajectories_{protocol}.png")
         else:
             log.warning("no label maps in %s: pictures not drawn", maps)
     return 0

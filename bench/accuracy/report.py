@@ -103,4 +103,7 @@ def build_blocks(summaries: Dict, records: Sequence[dict], scenes: Sequence[str]
     blocks["figures"] = "\n\n".join(
         f"![{scene}, {protocol} protocol](images/{prefix}{scene}_{protocol}.png)"
         for scene in scenes for protocol in by_protocol)
+    blocks["trajectory-figures"] = "\n\n".join(
+        f"![SCDSC along training, {protocol} protocol](images/{prefix}trajectories_{protocol}.png)"
+        for protocol in by_protocol)
     return blocks

@@ -196,3 +196,70 @@ def plot_traces(traces: List[dict], out_path: Path, title: str = "") -> Path:
     fig.savefig(out_path, dpi=110)
     plt.close(fig)
     return out_path
+
+
+def trajectory_figure(records: List[dict], maps_dir: Path, scenes: List[str], protocol: str, out_path: Path,
+                      methods: Optional[List[str]] = None, seed: int = 0) -> Optional[Path]:
+    """One panel per scene: OA (solid) and confident ratio (dashed) along training for each SCDSC method's run
+    with ``seed``, the k-means start as a dotted line and the selected state as a dot.
+
+    Reads the ``*.trace.json`` files the runner saved beside the label maps; returns None if there is none.
+    """
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .runner import Job, map_path
+    from .tables import ordered_methods
+
+    chosen = {}
+    for r in records:
+        if "error" in r or "trace" not in r or r["protocol"] != protocol or int(r["seed"]) != seed:
+            continue
+        if methods is not None and r["method"] not in methods:
+            continue
+        path = map_path(maps_dir, Job(r["scene"], protocol, r["method"], seed)).with_suffix(".trace.json")
+        if path.is_file():
+            chosen[(r["scene"], r["method"])] = (r, json.loads(path.read_text(encoding="utf-8")))
+    panels = [s for s in scenes if any(k[0] == s for k in chosen)]
+    if not panels:
+        return None
+    order = ordered_methods(m for _, m in chosen)
+    colours = {m: plt.get_cmap("tab10")(i % 10) for i, m in enumerate(order)}
+    fig, axes = plt.subplots(1, len(panels), figsize=(max(9.0, 4.6 * len(panels)), 3.8), squeeze=False)
+    for ax, scene in zip(axes[0], panels):
+        start = None
+        for m in order:
+            if (scene, m) not in chosen:
+                continue
+            r, points = chosen[(scene, m)]
+            steps = [p["step"] for p in points]
+            ax.plot(steps, [100 * p["oa"] for p in points], color=colours[m], lw=1.5,
+                    label=METHODS[m].label if m in METHODS else m)
+            ax.plot(steps, [100 * p["ratio"] for p in points], color=colours[m], lw=0.8, ls="--")
+            sel = [p for p in points if p["step"] == r.get("info", {}).get("selected_step")]
+            if sel:
+                ax.plot([sel[0]["step"]], [100 * sel[0]["oa"]], "o", color=colours[m], ms=4)
+            start = r["start"]["oa"]
+        if start is not None:
+            ax.axhline(100 * start, color="gray", ls=":", lw=1)
+        ax.set_title(f"{scene} ({protocol} protocol, seed {seed})", fontsize=9)
+        ax.set_xlabel("clustering optimiser steps", fontsize=8)
+        ax.set_ylabel("OA of argmax s (solid), confident ratio (dashed), %", fontsize=7)
+        ax.set_ylim(0, 100)
+        ax.tick_params(labelsize=7)
+    handles, labels = [], []
+    for ax in axes[0]:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=7, frameon=False)
+    fig.suptitle("SCDSC along training — solid: OA; dashed: confident ratio; dotted: k-means start; "
+                 "dot: selected state", fontsize=9)
+    fig.tight_layout(rect=(0, 0.12, 1, 0.93))
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out_path, dpi=110)
+    plt.close(fig)
+    return out_path
