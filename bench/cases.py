@@ -398,6 +398,8 @@ LEVERS = [
     ("kmeans-30", "5 cheaper k-means", "off: n_init 30", {"kmeans_n_init": 30}),
     ("threads-1", "thread settings", "1 thread", {"threads": 1}),
     ("threads-4", "thread settings", "4 threads on 2 cores (oversubscribed)", {"threads": 4}),
+    ("threads-2-active", "thread settings", "2 threads, OpenMP's default active (spinning) wait",
+     {"omp_wait_policy": None}),
 ]
 #: Lever 6 (training on a sample) only matters when the clustered set is much bigger than the sample: measured on
 #: every pixel of the PaviaU layout.
@@ -413,10 +415,10 @@ def _levers(quick: bool) -> List[Dict[str, Any]]:
     chosen = LEVERS[:1] + [lv for lv in LEVERS if lv[0] in ("bf16", "threads-1")] if quick else LEVERS
     for variant, _, _, overrides in chosen:
         overrides = dict(overrides)
-        threads = overrides.pop("threads", 2)
+        process = {key: overrides.pop(key) for key in ("threads", "omp_wait_policy") if key in overrides}
         for s in seeds:
             jobs.append(_job("levers", variant, s, "cluster", 3600, scene=PAVIAU, k=PAVIAU_K, mode="fast",
-                             protocol="labelled", params={**PAVIAU_PARAMS, **overrides}, threads=threads))
+                             protocol="labelled", params={**PAVIAU_PARAMS, **overrides}, **process))
     if not quick:
         for variant, _, _, overrides in SAMPLING_LEVERS:
             jobs.append(_job("levers", variant, 0, "cluster", 3600, scene=PAVIAU, k=PAVIAU_K, mode="fast",

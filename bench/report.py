@@ -35,7 +35,8 @@ def machine_block(records: List[Dict]) -> str:
         f"- Python {m.get('python')}, torch {m.get('torch')}, numpy {m.get('numpy')}, scikit-learn "
         f"{m.get('scikit-learn')}, GDAL {m.get('gdal')}",
         f"- Threads: every job runs in a fresh process with torch, OpenMP, MKL and OpenBLAS pinned to the job's "
-        f"thread count (2 unless a table says otherwise).",
+        f"thread count (2 unless a table says otherwise) and `OMP_WAIT_POLICY=PASSIVE` (see the thread-settings "
+        f"lever: with OpenMP's default spinning, a shared machine's wall times are several times worse).",
         f"- Commits measured: {', '.join(shas)} (a `+` after a commit in a table means the core or bench had "
         f"uncommitted changes at the time).",
         f"- Records: `bench/results/*.jsonl` ({len(records)} kept: the latest successful run of each case, variant "
