@@ -78,13 +78,14 @@ def pixel_features(scene: Scene) -> np.ndarray:
     return pca_image(source, Preprocessor(n_components=8, random_state=0).fit(source))
 
 
-def patch_features(scene: Scene, mask: np.ndarray, x8: Optional[np.ndarray] = None) -> np.ndarray:
+def patch_features(scene: Scene, mask: np.ndarray, x8: Optional[np.ndarray] = None, *, patch: int = 17,
+                   n_components: int = 300) -> np.ndarray:
     """F: the FINCH features of the clustered pixels (§2.3): 17x17 patches of X8, standardised, PCA-300, L2."""
     from scdsc_core.preprocess import finch_features
     if x8 is None:
         x8 = pixel_features(scene)
     rows, cols = np.nonzero(mask)
-    return finch_features(x8, rows, cols, random_state=0)
+    return finch_features(x8, rows, cols, patch=patch, n_components=n_components, random_state=0)
 
 
 def evaluate(labels: np.ndarray, reference: np.ndarray) -> Dict[str, Any]:
@@ -227,7 +228,9 @@ def _merge_to_k(points: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
 #: Bench-only options of an SCDSC specification (not estimator hyperparameters).
 #: ``mini_clusters="singletons"``: every pixel is its own mini-cluster, so the mini-cluster term becomes the
 #: per-pixel self-training KL(p_i || s_i) of DEC/EDESC — the paper's ablation "Baseline (EDESC)" as §4 reads it.
-BENCH_OPTIONS = ("mini_clusters",)
+#: ``init="finch"``: the subspaces start from the FINCH partition of the clustered pixels cut to K
+#: (:func:`finch_k` on SCDSC's own FINCH features) instead of k-means on the pretrained latents (§2.8).
+BENCH_OPTIONS = ("mini_clusters", "init")
 
 
 @contextlib.contextmanager
@@ -252,11 +255,36 @@ def singleton_mini_clusters():
         finch_module.select_partition = original
 
 
+@contextlib.contextmanager
+def fixed_start(labels: np.ndarray):
+    """Context: SCDSC fits inside it start from ``labels`` (training-pixel order) instead of k-means on latents.
+
+    Replaces :func:`scdsc_core.train.kmeans_start` (looked up by the estimator at fit time) for the duration; the
+    per-cluster SVD of the latents then builds the subspaces from this partition as it would from k-means.
+    """
+    import scdsc_core.train as train
+
+    original = train.kmeans_start
+
+    def start(Z, n_clusters, *args, **kwargs):
+        if len(Z) != len(labels):
+            raise ValueError(f"fixed start has {len(labels)} labels for {len(Z)} training pixels")
+        return np.asarray(labels, dtype=np.int64)
+
+    train.kmeans_start = start
+    try:
+        yield
+    finally:
+        train.kmeans_start = original
+
+
 def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
     """A method that fits :class:`scdsc_core.model.SCDSC` with ``params`` (``mode`` included) on the scene."""
     options = {k: params.pop(k) for k in BENCH_OPTIONS if k in params}
     if options.get("mini_clusters", "finch") not in ("finch", "singletons"):
         raise ValueError(f"mini_clusters must be 'finch' or 'singletons', got {options['mini_clusters']!r}")
+    if options.get("init", "kmeans") not in ("kmeans", "finch"):
+        raise ValueError(f"init must be 'kmeans' or 'finch', got {options['init']!r}")
 
     def run(scene: Scene, mask: np.ndarray, seed: int) -> MethodOutput:
         from scdsc_core.model import SCDSC
@@ -267,6 +295,14 @@ def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
         with contextlib.ExitStack() as stack:
             if options.get("mini_clusters") == "singletons":
                 stack.enter_context(singleton_mini_clusters())
+            if options.get("init") == "finch":
+                if not traceable(est, mask):
+                    raise ValueError("init=finch needs the training set to be every clustered pixel")
+                # the estimator's own FINCH features (same settings)
+                features = patch_features(scene, mask, patch=params.get("finch_patch", 17),
+                                          n_components=params.get("finch_components", 300))
+                start_labels, _ = finch_k(features, scene.n_clusters)
+                stack.enter_context(fixed_start(start_labels))
             if traceable(est, mask):
                 # Scores the assignments along training outside the training itself (bench.accuracy.trace).
                 trace = stack.enter_context(assignment_trace(scene.labels[mask], params.get("mode") == "paper"))

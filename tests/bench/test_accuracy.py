@@ -214,3 +214,20 @@ def test_singleton_mini_clusters_give_one_mini_cluster_per_pixel_and_are_restore
     assert finch_module.select_partition is original
     with pytest.raises(ValueError, match="mini_clusters must be 'finch' or 'singletons'"):
         M.method_spec("scdsc:mini_clusters=levels")
+
+
+def test_finch_start_replaces_the_kmeans_start_and_is_restored_afterwards(tmp_path):
+    import scdsc_core.train as train
+
+    original = train.kmeans_start
+    scene = planted_scene(n_classes=3, size=15, bands=12)
+    method = "scdsc:pretrain_epochs=1,epochs=2,finch_patch=5,init=finch"
+    (record,) = run_jobs([Job("planted", "labelled", method, 0)], {"planted": scene}, tmp_path / "r.jsonl",
+                         threads=1)
+    assert "error" not in record, record.get("traceback")
+    mask = scene.labels > 0
+    expected, _ = M.finch_k(M.patch_features(scene, mask, patch=5), 3)
+    start = M.evaluate(M._to_map(mask, expected), scene.labels)
+    assert record["start"]["oa"] == pytest.approx(start["oa"])  # kmeans_labels_ is the FINCH partition
+    assert record["info"]["init"] == "finch"
+    assert train.kmeans_start is original
