@@ -49,7 +49,7 @@ _MODE_DEFAULTS: Dict[str, Dict[str, Any]] = {
     "paper": {"learning_rate": 5e-3, "pretrain_epochs": 150, "pretrain_batch_size": 4096, "epochs": 400,
               "batch_size": 0, "refresh_every": 1, "patience": 0, "sample_size": 0, "kmeans_n_init": 30,
               "_pretrain_tol": 0.0, "_kmeans_sample": 0},
-    "fast": {"learning_rate": 1e-3, "pretrain_epochs": _PerSample(400_000, 5, 200), "pretrain_batch_size": 512,
+    "fast": {"learning_rate": 5e-3, "pretrain_epochs": _PerSample(400_000, 5, 200), "pretrain_batch_size": 512,
              "epochs": _PerSample(400_000, 4, 400), "batch_size": 1024, "refresh_every": 25, "patience": 6,
              "sample_size": 40_000, "kmeans_n_init": 10, "_pretrain_tol": 0.01, "_kmeans_sample": 20_000},
 }
@@ -132,6 +132,9 @@ def _cross_rules(params: Dict[str, Any]) -> List[str]:
                         f"{params['patch_size']}x{params['patch_size']}, for the orthogonality penalty), got "
                         f"{params['n_clusters']} * {params['subspace_dim']} = "
                         f"{params['n_clusters'] * params['subspace_dim']}")
+    if params["sample_size"] and params["sample_size"] <= params["n_clusters"]:
+        problems.append(f"sample_size must be 0 (every clustered pixel) or larger than n_clusters "
+                        f"({params['n_clusters']}), got {params['sample_size']}")
     if params["mode"] == "paper" and params["batch_size"] not in (None, 0):
         problems.append(f"batch_size must be None or 0 in mode 'paper' (the reference trains full-batch), got "
                         f"{params['batch_size']}; use mode='fast' for mini-batches")
@@ -198,7 +201,7 @@ class SCDSC:
     orth_weight : float, default=1e-3
         Weight of each basis-orthogonality norm.
     learning_rate : float or None
-        Adam learning rate of the clustering stage. None: 5e-3 (paper), 1e-3 (fast).
+        Adam learning rate of the clustering stage. None: 5e-3 (both modes; §3, and §9 checks in fast mode).
     pretrain_epochs : int or None
         Autoencoder pretraining epochs. None: 150 (paper); fast: about 400k samples (5..200 epochs), stopping
         earlier on a plateau.

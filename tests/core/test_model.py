@@ -186,6 +186,7 @@ def test_n_threads_applies_during_fit_and_is_restored():
     ({"n_clusters": 320}, r"n_clusters \* subspace_dim must be <= 1568 .* got 320 \* 5 = 1600"),
     ({"mode": "paper", "batch_size": 256}, r"batch_size must be None or 0 in mode 'paper'"),
     ({"window": 4}, r"window must be an odd integer >= 1, got 4"),
+    ({"sample_size": 2}, r"sample_size must be 0 \(every clustered pixel\) or larger than n_clusters \(2\), got 2"),
     ({"eta": 0}, r"eta must be a number > 0, got 0"),
     ({"learning_rate": -1.0}, r"learning_rate must be None or a number > 0, got -1.0"),
     ({"device": "tpu"}, r"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got 'tpu'"),
