@@ -11,8 +11,8 @@ from .scenes import SCENE_NAMES
 BASELINES = ("kmeans", "finch", "finch-patch", "gmm", "spectral")
 FAST_ABLATIONS = ("scdsc-fast", "scdsc-fast-none", "scdsc-fast-local", "scdsc-fast-mc")
 #: Label-free alternatives to the fast-mode defaults, tried on every scene alike (never tuned per scene).
-EXPLORE = ("scdsc:mode=fast,finch_level=3", "scdsc:mode=fast,init=finch", "scdsc:mode=fast,beta=7",
-           "scdsc:mode=fast,finch_level=2", "scdsc:mode=fast,alpha=10")
+EXPLORE = ("scdsc:mode=fast,init=finch", "scdsc:mode=fast,beta=7", "scdsc:mode=fast,alpha=0,init=finch",
+           "scdsc:mode=fast,alpha=1", "scdsc:mode=fast,finch_level=3", "scdsc:mode=fast,finch_level=2")
 PAPER_ABLATIONS = ("scdsc-paper", "scdsc-paper-none", "scdsc-paper-local", "scdsc-paper-mc")
 
 
