@@ -6,13 +6,18 @@ OUT ?= out
 export QT_QPA_PLATFORM := offscreen
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: setup demo test test-core test-qgis clean
+.PHONY: setup demo demo-core test test-core test-qgis clean
 
 setup:
 	@bash scripts/setup_env.sh
 
-demo: setup
-	@$(PY) -m scdsc_core demo --out $(OUT)/demo
+# The main job as a QGIS user's shell runs it: qgis_process run scdsc:cluster on the bundled sample.
+demo: setup i18n
+	@bash scripts/qgis_demo.sh $(OUT)/demo
+
+# The same job through the headless library's CLI (no QGIS involved).
+demo-core: setup
+	@$(PY) -m scdsc_core demo --out $(OUT)/demo-core
 
 test: setup
 	@$(PY) -m pytest -q -p no:cacheprovider tests
@@ -41,8 +46,7 @@ install: setup i18n
 	@$(PY) -c "import sys; from qgis.PyQt.QtCore import QSettings; s = QSettings(sys.argv[1], QSettings.Format.IniFormat); s.setValue('PythonPlugins/scdsc_qgis', True); s.sync()" "$(QGIS_PROFILES)/$(PROFILE)/QGIS/QGIS3.ini"
 	@echo "scdsc_qgis linked into $(QGIS_PROFILES)/$(PROFILE)/python/plugins and enabled; restart QGIS"
 
-qgis-demo: setup i18n
-	@bash scripts/qgis_demo.sh $(OUT)/qgis-demo
+qgis-demo: demo
 
 # ---- Dock screenshots (issue 5) -----------------------------------------------------------------------------
 # QGIS desktop under Xvfb with a throwaway profile in which the plugin (this checkout) is enabled; writes

@@ -4,17 +4,22 @@
   <context>
     <name>AlgorithmRun</name>
     <message>
-      <location filename="../scdsc_qgis/task.py" line="99" />
+      <location filename="../scdsc_qgis/task.py" line="100" />
       <source>The Processing algorithm {} is not available: is the SCDSC plugin enabled?</source>
       <translation>Der Processing-Algorithmus {} ist nicht verfügbar: Ist das SCDSC-Plugin aktiviert?</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/task.py" line="104" />
+      <location filename="../scdsc_qgis/task.py" line="105" />
       <source>Invalid parameters for {}.</source>
       <translation>Ungültige Parameter für {}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/task.py" line="153" />
+      <location filename="../scdsc_qgis/task.py" line="111" />
+      <source>{} could not prepare its inputs.</source>
+      <translation>{} konnte seine Eingaben nicht vorbereiten.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/task.py" line="164" />
       <source>{} failed; the Processing log (View &gt; Panels &gt; Log Messages) has the details.</source>
       <translation>{} ist fehlgeschlagen; Einzelheiten stehen im Processing-Protokoll (Ansicht &gt; Bedienfelder &gt; Protokollmeldungen).</translation>
     </message>
@@ -267,52 +272,52 @@
       <translation>Eingaberaster: Wählen Sie einen Raster-Layer des Projekts (keiner ausgewählt).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="351" />
+      <location filename="../scdsc_qgis/dock.py" line="350" />
       <source>SCDSC clustering of {}</source>
       <translation>SCDSC-Clustering von {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="359" />
+      <location filename="../scdsc_qgis/dock.py" line="358" />
       <source>Starting…</source>
       <translation>Start…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="366" />
+      <location filename="../scdsc_qgis/dock.py" line="365" />
       <source>Could not start the clustering: {}</source>
       <translation>Das Clustering konnte nicht gestartet werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="372" />
+      <location filename="../scdsc_qgis/dock.py" line="371" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="431" />
+      <location filename="../scdsc_qgis/dock.py" line="430" />
       <source>The clustering finished, but its result could not be shown: {}</source>
       <translation>Das Clustering ist fertig, aber das Ergebnis konnte nicht angezeigt werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="448" />
+      <location filename="../scdsc_qgis/dock.py" line="447" />
       <source>Cancelled: nothing was written.</source>
       <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="453" />
+      <location filename="../scdsc_qgis/dock.py" line="452" />
       <source>Failed.</source>
       <translation>Fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="473" />
+      <location filename="../scdsc_qgis/dock.py" line="472" />
       <source>the algorithm returned no label raster</source>
       <translation>der Algorithmus hat kein Klassenraster zurückgegeben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="480" />
+      <location filename="../scdsc_qgis/dock.py" line="479" />
       <source>{} – SCDSC confidence</source>
       <translation>{} – SCDSC-Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="484" />
+      <location filename="../scdsc_qgis/dock.py" line="483" />
       <source>{} – SCDSC clusters</source>
       <translation>{} – SCDSC-Cluster</translation>
     </message>
@@ -428,312 +433,337 @@
       <translation>{name} Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="79" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="81" />
       <source>Could not load the style {path}: {message}</source>
       <translation>Der Stil {path} konnte nicht geladen werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="148" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="151" />
       <source>loss {value:.4f}</source>
       <translation>Verlust {value:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="150" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="153" />
       <source>confident ratio {value:.3f}</source>
       <translation>Anteil sicherer Pixel {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="173" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="176" />
       <source>Clustering</source>
       <translation>Clustering</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="211" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="214" />
       <source>Input raster</source>
       <translation>Eingaberaster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="212" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="215" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Das zu clusternde (hyperspektrale) Raster: jedes dateibasierte Raster, das GDAL lesen kann, mit mindestens {n} Kanälen. NoData- und nicht-endliche Pixel bleiben ohne Klasse.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="214" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="217" />
       <source>Bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="216" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Zu verwendende Kanäle (mindestens {n}). Leer: alle Kanäle außer den in den Metadaten des Rasters als schlecht markierten (bbl = 0).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="218" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="221" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Maske (Polygon-Layer oder Raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="220" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Nur Pixel innerhalb der Polygone (bei Bedarf in das KBS des Rasters umprojiziert) oder dort, wo das Maskenraster ungleich null ist, werden geclustert. Andere Pixel werden als NoData geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="228" />
       <source>Number of clusters</source>
       <translation>Anzahl der Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="230" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, die Anzahl der Cluster (2 bis {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
       <source>Mode</source>
       <translation>Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Schnell (Mini-Batches auf einer Stichprobe, für große Szenen)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="236" />
       <source>Paper (full batch, as published)</source>
       <translation>Publikation (voller Batch, wie veröffentlicht)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="237" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>„Schnell“ trainiert in Mini-Batches auf einer Pixelstichprobe und klassifiziert die ganze Szene; „Publikation“ folgt der veröffentlichten Methode (voller Batch, 400 Epochen) und eignet sich für kleine Szenen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="236" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
       <source>Training sample size (0 = mode default)</source>
       <translation>Größe der Trainingsstichprobe (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="238" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
       <source>Number of pixels the network is trained on; all clustered pixels are labelled. 0 uses the mode's default.</source>
       <translation>Anzahl der Pixel, auf denen das Netz trainiert wird; alle geclusterten Pixel erhalten eine Klasse. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="243" />
       <source>Clustering epochs (0 = mode default)</source>
       <translation>Clustering-Epochen (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
       <source>Epochs of the clustering stage. 0 uses the mode's default.</source>
       <translation>Epochen der Clustering-Phase. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="244" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
       <source>Autoencoder pretraining epochs (0 = mode default)</source>
       <translation>Vortrainings-Epochen des Autoencoders (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
       <source>Epochs of the autoencoder pretraining. 0 uses the mode's default.</source>
       <translation>Epochen des Autoencoder-Vortrainings. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="250" />
       <source>Learning rate (0 = mode default)</source>
       <translation>Lernrate (0 = Vorgabe des Modus)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
       <source>Adam learning rate of the clustering stage. 0 uses the mode's default.</source>
       <translation>Adam-Lernrate der Clustering-Phase. 0 verwendet die Vorgabe des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="250" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
       <source>Mini-cluster loss weight (alpha)</source>
       <translation>Gewicht des Mini-Cluster-Verlusts (Alpha)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="255" />
       <source>Weight of the loss that keeps each mini-cluster together. Empty: the default.</source>
       <translation>Gewicht des Verlusts, der jeden Mini-Cluster zusammenhält. Leer: die Vorgabe.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="257" />
       <source>Smoothing loss weight (beta)</source>
       <translation>Gewicht des Glättungsverlusts (Beta)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="256" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
       <source>Weight of the loss that pulls each pixel towards its neighbourhood's assignment. Empty: the default.</source>
       <translation>Gewicht des Verlusts, der jedes Pixel zur Zuordnung seiner Nachbarschaft zieht. Leer: die Vorgabe.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="258" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
       <source>Smoothing window (pixels)</source>
       <translation>Glättungsfenster (Pixel)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="260" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
       <source>Side of the square window of the smoothing loss (odd). Empty: the default.</source>
       <translation>Seitenlänge des quadratischen Fensters des Glättungsverlusts (ungerade). Leer: die Vorgabe.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="262" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="265" />
+      <source>Start partition</source>
+      <translation>Startpartition</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
+      <source>Mode default</source>
+      <translation>Voreinstellung des Modus</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
+      <source>k-means on the latents (paper)</source>
+      <translation>k-means auf den latenten Merkmalen (Artikel)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
+      <source>FINCH cut to K</source>
+      <translation>FINCH, auf K gekürzt</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <source>The partition the cluster subspaces start from: k-means on the pretrained network's features, as published, or the FINCH hierarchy cut to K clusters.</source>
+      <translation>Die Partition, von der die Cluster-Unterräume ausgehen: k-means auf den Merkmalen des vortrainierten Netzes, wie veröffentlicht, oder die FINCH-Hierarchie, auf K Cluster gekürzt.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
       <source>Random seed</source>
       <translation>Zufallsstartwert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="271" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>Gleicher Startwert, gleiche Daten und gleiche Software ergeben dieselben Cluster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatisch (GPU, falls vorhanden)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="277" />
       <source>CUDA GPU</source>
       <translation>CUDA-GPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Wo das Netz läuft. „Automatisch“ verwendet eine CUDA-GPU, falls vorhanden; CUDA ohne vorhandene GPU anzufordern ist ein Fehler.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>Reference labels</source>
       <translation>Referenzklassen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Optionales Referenzklassenraster (0 = unbeschriftet) im selben Raster-Gitter: Das Ergebnis wird damit bewertet (Gesamtgenauigkeit, NMI, Kappa, Genauigkeit je Klasse).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
       <source>Clusters</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Klassenraster: 1..K je geclustertem Pixel, 0 = NoData, mit einer Stildatei (.qml) daneben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
       <source>Confidence</source>
       <translation>Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="294" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Optionales Raster der größten weichen Zuordnung jedes Pixels (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="298" />
       <source>Overall accuracy</source>
       <translation>Gesamtgenauigkeit</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>Normalized mutual information</source>
       <translation>Normierte Transinformation</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="300" />
       <source>Cohen's kappa</source>
       <translation>Cohens Kappa</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="340" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="351" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name}: Das Raster {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="353" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="364" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK: Der Layer {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="361" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="372" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK muss ein Polygon-Layer oder ein Raster sein, erhalten: {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="385" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Die SCDSC-Kernbibliothek kann nicht importiert werden: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="392" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
       <source>Cancelled</source>
       <translation>Abgebrochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="414" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="425" />
       <source>{name}: {size} pixels</source>
       <translation>{name}: {size} Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="445" />
       <source>selected bands</source>
       <translation>ausgewählte Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="445" />
       <source>bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="435" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="446" />
       <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
       <translation>INPUT braucht mindestens {n} {what} (die Methode projiziert die Spektren auf {n} Hauptkomponenten), erhalten: {count} in {name}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="444" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS muss zwischen 2 und {max} liegen, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="447" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="458" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS muss kleiner als die Anzahl der Pixel ({n}) sein, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="466" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} muss ein dateibasiertes (GDAL-)Raster sein, erhalten: {provider!r}-Layer {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="476" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="487" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK: Der Layer {layer!r} kann nicht nach {path} exportiert werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="479" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="490" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK: Layer {layer!r} nach {path} exportiert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="486" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="497" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Gesamtgenauigkeit {oa:.4f}, NMI {nmi:.4f}, Kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="505" />
       <source>per-class accuracy</source>
       <translation>Genauigkeit je Klasse</translation>
     </message>
@@ -823,57 +853,57 @@
       <translation>SCDSC braucht Python-Pakete, die das Python von QGIS nicht importieren kann: {missing}. Installieren Sie sie mit dem Plugin (Menü Raster &gt; SCDSC &gt; SCDSC-Abhängigkeiten installieren oder die Schaltfläche in der Meldungsleiste), das sie nach {folder} legt, oder starten Sie QGIS aus einer Python-Umgebung, die sie enthält, z. B. „python3 -m pip install -c &lt;Pins Ihrer numpy/scipy&gt; {requirements}“.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="53" />
+      <location filename="../scdsc_qgis/plugin.py" line="58" />
       <source>Open the SCDSC clustering panel</source>
       <translation>Das SCDSC-Clustering-Bedienfeld öffnen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="57" />
+      <location filename="../scdsc_qgis/plugin.py" line="62" />
       <source>Install SCDSC dependencies (torch, scikit-learn)…</source>
       <translation>SCDSC-Abhängigkeiten installieren (torch, scikit-learn)…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="105" />
+      <location filename="../scdsc_qgis/plugin.py" line="110" />
       <source>SCDSC</source>
       <translation>SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="106" />
+      <location filename="../scdsc_qgis/plugin.py" line="111" />
       <source>Install…</source>
       <translation>Installieren…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="115" />
+      <location filename="../scdsc_qgis/plugin.py" line="120" />
       <source>torch and scikit-learn are already available.</source>
       <translation>torch und scikit-learn sind bereits verfügbar.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="118" />
+      <location filename="../scdsc_qgis/plugin.py" line="123" />
       <source>Install SCDSC dependencies</source>
       <translation>SCDSC-Abhängigkeiten installieren</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="119" />
+      <location filename="../scdsc_qgis/plugin.py" line="124" />
       <source>Install {packages} into {folder}? This downloads about 200 MB to 1 GB and takes a few minutes; QGIS's own numpy and scipy are kept.</source>
       <translation>{packages} nach {folder} installieren? Dabei werden etwa 200 MB bis 1 GB heruntergeladen, und es dauert einige Minuten; numpy und scipy von QGIS bleiben erhalten.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="127" />
+      <location filename="../scdsc_qgis/plugin.py" line="132" />
       <source>Installing SCDSC dependencies</source>
       <translation>SCDSC-Abhängigkeiten werden installiert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="130" />
+      <location filename="../scdsc_qgis/plugin.py" line="135" />
       <source>Installing torch and scikit-learn in the background…</source>
       <translation>torch und scikit-learn werden im Hintergrund installiert…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="136" />
+      <location filename="../scdsc_qgis/plugin.py" line="141" />
       <source>Installing the dependencies failed: {error}</source>
       <translation>Die Installation der Abhängigkeiten ist fehlgeschlagen: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="144" />
+      <location filename="../scdsc_qgis/plugin.py" line="149" />
       <source>torch and scikit-learn are installed.</source>
       <translation>torch und scikit-learn sind installiert.</translation>
     </message>

@@ -4,17 +4,22 @@
   <context>
     <name>AlgorithmRun</name>
     <message>
-      <location filename="../scdsc_qgis/task.py" line="99" />
+      <location filename="../scdsc_qgis/task.py" line="100" />
       <source>The Processing algorithm {} is not available: is the SCDSC plugin enabled?</source>
       <translation>L'algorithme de traitement {} n'est pas disponible : l'extension SCDSC est-elle activée ?</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/task.py" line="104" />
+      <location filename="../scdsc_qgis/task.py" line="105" />
       <source>Invalid parameters for {}.</source>
       <translation>Paramètres invalides pour {}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/task.py" line="153" />
+      <location filename="../scdsc_qgis/task.py" line="111" />
+      <source>{} could not prepare its inputs.</source>
+      <translation>{} n'a pas pu préparer ses entrées.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/task.py" line="164" />
       <source>{} failed; the Processing log (View &gt; Panels &gt; Log Messages) has the details.</source>
       <translation>{} a échoué ; le journal des traitements (Vue &gt; Panneaux &gt; Journal des messages) donne les détails.</translation>
     </message>
@@ -267,52 +272,52 @@
       <translation>Raster en entrée : choisissez une couche raster du projet (aucune n'est sélectionnée).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="351" />
+      <location filename="../scdsc_qgis/dock.py" line="350" />
       <source>SCDSC clustering of {}</source>
       <translation>Classification SCDSC de {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="359" />
+      <location filename="../scdsc_qgis/dock.py" line="358" />
       <source>Starting…</source>
       <translation>Démarrage…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="366" />
+      <location filename="../scdsc_qgis/dock.py" line="365" />
       <source>Could not start the clustering: {}</source>
       <translation>Impossible de démarrer la classification : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="372" />
+      <location filename="../scdsc_qgis/dock.py" line="371" />
       <source>Cancelling…</source>
       <translation>Annulation…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="431" />
+      <location filename="../scdsc_qgis/dock.py" line="430" />
       <source>The clustering finished, but its result could not be shown: {}</source>
       <translation>La classification est terminée, mais son résultat n'a pas pu être affiché : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="448" />
+      <location filename="../scdsc_qgis/dock.py" line="447" />
       <source>Cancelled: nothing was written.</source>
       <translation>Annulé : rien n'a été écrit.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="453" />
+      <location filename="../scdsc_qgis/dock.py" line="452" />
       <source>Failed.</source>
       <translation>Échec.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="473" />
+      <location filename="../scdsc_qgis/dock.py" line="472" />
       <source>the algorithm returned no label raster</source>
       <translation>l'algorithme n'a renvoyé aucun raster d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="480" />
+      <location filename="../scdsc_qgis/dock.py" line="479" />
       <source>{} – SCDSC confidence</source>
       <translation>{} – confiance SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="484" />
+      <location filename="../scdsc_qgis/dock.py" line="483" />
       <source>{} – SCDSC clusters</source>
       <translation>{} – classes SCDSC</translation>
     </message>
@@ -428,312 +433,337 @@
       <translation>{name} confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="79" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="81" />
       <source>Could not load the style {path}: {message}</source>
       <translation>Impossible de charger le style {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="148" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="151" />
       <source>loss {value:.4f}</source>
       <translation>perte {value:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="150" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="153" />
       <source>confident ratio {value:.3f}</source>
       <translation>part de pixels sûrs {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="173" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="176" />
       <source>Clustering</source>
       <translation>Classification non supervisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="211" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="214" />
       <source>Input raster</source>
       <translation>Raster en entrée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="212" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="215" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Le raster (hyperspectral) à classifier : tout raster sur fichier lisible par GDAL, avec au moins {n} bandes. Les pixels sans données ou non finis restent sans étiquette.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="214" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="217" />
       <source>Bands</source>
       <translation>Bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="216" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Bandes à utiliser (au moins {n}). Vide : toutes les bandes, sauf celles marquées mauvaises (bbl = 0) dans les métadonnées du raster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="218" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="221" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Masque (couche de polygones ou raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="220" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Seuls les pixels à l'intérieur des polygones (reprojetés dans le SCR du raster si nécessaire), ou là où le raster masque est non nul, sont classifiés. Les autres pixels sont écrits sans données.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="228" />
       <source>Number of clusters</source>
       <translation>Nombre de classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="230" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, le nombre de classes (de 2 à {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
       <source>Mode</source>
       <translation>Mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Rapide (mini-lots sur un échantillon, pour les grandes scènes)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="236" />
       <source>Paper (full batch, as published)</source>
       <translation>Article (lot complet, comme publié)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="237" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>« Rapide » s'entraîne par mini-lots sur un échantillon de pixels et étiquette toute la scène ; « Article » suit la méthode publiée (lot complet, 400 époques) et convient aux petites scènes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="236" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
       <source>Training sample size (0 = mode default)</source>
       <translation>Taille de l'échantillon d'entraînement (0 = valeur du mode)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="238" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
       <source>Number of pixels the network is trained on; all clustered pixels are labelled. 0 uses the mode's default.</source>
       <translation>Nombre de pixels sur lesquels le réseau est entraîné ; tous les pixels classifiés sont étiquetés. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="243" />
       <source>Clustering epochs (0 = mode default)</source>
       <translation>Époques de classification (0 = valeur du mode)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
       <source>Epochs of the clustering stage. 0 uses the mode's default.</source>
       <translation>Époques de l'étape de classification. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="244" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
       <source>Autoencoder pretraining epochs (0 = mode default)</source>
       <translation>Époques de pré-entraînement de l'auto-encodeur (0 = valeur du mode)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
       <source>Epochs of the autoencoder pretraining. 0 uses the mode's default.</source>
       <translation>Époques du pré-entraînement de l'auto-encodeur. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="250" />
       <source>Learning rate (0 = mode default)</source>
       <translation>Taux d'apprentissage (0 = valeur du mode)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
       <source>Adam learning rate of the clustering stage. 0 uses the mode's default.</source>
       <translation>Taux d'apprentissage d'Adam pour l'étape de classification. 0 utilise la valeur du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="250" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
       <source>Mini-cluster loss weight (alpha)</source>
       <translation>Poids de la perte des mini-classes (alpha)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="255" />
       <source>Weight of the loss that keeps each mini-cluster together. Empty: the default.</source>
       <translation>Poids de la perte qui garde chaque mini-classe unie. Vide : la valeur par défaut.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="257" />
       <source>Smoothing loss weight (beta)</source>
       <translation>Poids de la perte de lissage (bêta)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="256" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
       <source>Weight of the loss that pulls each pixel towards its neighbourhood's assignment. Empty: the default.</source>
       <translation>Poids de la perte qui rapproche chaque pixel de l'affectation de son voisinage. Vide : la valeur par défaut.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="258" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
       <source>Smoothing window (pixels)</source>
       <translation>Fenêtre de lissage (pixels)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="260" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
       <source>Side of the square window of the smoothing loss (odd). Empty: the default.</source>
       <translation>Côté de la fenêtre carrée de la perte de lissage (impair). Vide : la valeur par défaut.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="262" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="265" />
+      <source>Start partition</source>
+      <translation>Partition de départ</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
+      <source>Mode default</source>
+      <translation>Valeur par défaut du mode</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
+      <source>k-means on the latents (paper)</source>
+      <translation>k-means sur les variables latentes (article)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
+      <source>FINCH cut to K</source>
+      <translation>FINCH réduit à K</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <source>The partition the cluster subspaces start from: k-means on the pretrained network's features, as published, or the FINCH hierarchy cut to K clusters.</source>
+      <translation>La partition dont partent les sous-espaces des classes : k-means sur les caractéristiques du réseau préentraîné, comme publié, ou la hiérarchie FINCH réduite à K classes.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
       <source>Random seed</source>
       <translation>Graine aléatoire</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="271" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>La même graine, les mêmes données et le même logiciel donnent les mêmes classes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
       <source>Device</source>
       <translation>Matériel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatique (GPU si disponible)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="277" />
       <source>CUDA GPU</source>
       <translation>GPU CUDA</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Où le réseau s'exécute. « Automatique » utilise un GPU CUDA s'il y en a un ; demander CUDA sans GPU est une erreur.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>Reference labels</source>
       <translation>Étiquettes de référence</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Raster facultatif d'étiquettes de référence (0 = non étiqueté) sur la même grille : le résultat est évalué par rapport à lui (précision globale, NMI, kappa, précision par classe).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
       <source>Clusters</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Raster d'étiquettes : 1..K par pixel classifié, 0 = sans données, avec un fichier de style (.qml) à côté.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
       <source>Confidence</source>
       <translation>Confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="294" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Raster facultatif de la plus grande affectation souple de chaque pixel (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="298" />
       <source>Overall accuracy</source>
       <translation>Précision globale</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>Normalized mutual information</source>
       <translation>Information mutuelle normalisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="300" />
       <source>Cohen's kappa</source>
       <translation>Kappa de Cohen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="340" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="351" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name} : impossible de charger le raster {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="353" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="364" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK : impossible de charger la couche {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="361" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="372" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK doit être une couche de polygones ou un raster, reçu {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="385" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Impossible d'importer la bibliothèque SCDSC : {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="392" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
       <source>Cancelled</source>
       <translation>Annulé</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="414" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="425" />
       <source>{name}: {size} pixels</source>
       <translation>{name} : {size} pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="445" />
       <source>selected bands</source>
       <translation>bandes sélectionnées</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="434" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="445" />
       <source>bands</source>
       <translation>bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="435" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="446" />
       <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
       <translation>INPUT nécessite au moins {n} {what} (la méthode projette les spectres sur {n} composantes principales), reçu {count} dans {name}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="444" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS doit être compris entre 2 et {max}, reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="447" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="458" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS doit être inférieur au nombre de pixels ({n}), reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="466" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} doit être un raster sur fichier (GDAL), reçu une couche {provider!r} {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="476" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="487" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK : impossible d'exporter la couche {layer!r} vers {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="479" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="490" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK : couche {layer!r} exportée vers {path}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="486" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="497" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Précision globale {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="505" />
       <source>per-class accuracy</source>
       <translation>précision par classe</translation>
     </message>
@@ -823,57 +853,57 @@
       <translation>SCDSC a besoin de paquets Python que le Python de QGIS ne peut pas importer : {missing}. Installez-les avec l'extension (menu Raster &gt; SCDSC &gt; Installer les dépendances de SCDSC, ou le bouton de la barre de messages), qui les place dans {folder} ; ou lancez QGIS depuis un environnement Python qui les contient, p. ex. « python3 -m pip install -c &lt;versions figées de votre numpy/scipy&gt; {requirements} ».</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="53" />
+      <location filename="../scdsc_qgis/plugin.py" line="58" />
       <source>Open the SCDSC clustering panel</source>
       <translation>Ouvrir le panneau de classification SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="57" />
+      <location filename="../scdsc_qgis/plugin.py" line="62" />
       <source>Install SCDSC dependencies (torch, scikit-learn)…</source>
       <translation>Installer les dépendances de SCDSC (torch, scikit-learn)…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="105" />
+      <location filename="../scdsc_qgis/plugin.py" line="110" />
       <source>SCDSC</source>
       <translation>SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="106" />
+      <location filename="../scdsc_qgis/plugin.py" line="111" />
       <source>Install…</source>
       <translation>Installer…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="115" />
+      <location filename="../scdsc_qgis/plugin.py" line="120" />
       <source>torch and scikit-learn are already available.</source>
       <translation>torch et scikit-learn sont déjà disponibles.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="118" />
+      <location filename="../scdsc_qgis/plugin.py" line="123" />
       <source>Install SCDSC dependencies</source>
       <translation>Installer les dépendances de SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="119" />
+      <location filename="../scdsc_qgis/plugin.py" line="124" />
       <source>Install {packages} into {folder}? This downloads about 200 MB to 1 GB and takes a few minutes; QGIS's own numpy and scipy are kept.</source>
       <translation>Installer {packages} dans {folder} ? Cela télécharge de 200 Mo à 1 Go environ et prend quelques minutes ; les numpy et scipy de QGIS sont conservés.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="127" />
+      <location filename="../scdsc_qgis/plugin.py" line="132" />
       <source>Installing SCDSC dependencies</source>
       <translation>Installation des dépendances de SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="130" />
+      <location filename="../scdsc_qgis/plugin.py" line="135" />
       <source>Installing torch and scikit-learn in the background…</source>
       <translation>Installation de torch et scikit-learn en arrière-plan…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="136" />
+      <location filename="../scdsc_qgis/plugin.py" line="141" />
       <source>Installing the dependencies failed: {error}</source>
       <translation>L'installation des dépendances a échoué : {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/plugin.py" line="144" />
+      <location filename="../scdsc_qgis/plugin.py" line="149" />
       <source>torch and scikit-learn are installed.</source>
       <translation>torch et scikit-learn sont installés.</translation>
     </message>

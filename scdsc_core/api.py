@@ -147,7 +147,8 @@ def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: Ba
     targets = _check_outputs(inputs, output=output, confidence=confidence, proba=proba)
     estimator = load_model(model)
     estimator.device = device
-    source = _open_for_model(input, bands, estimator, zero_is_nodata)
+    source = _open_for_model(input, bands, {"fit_info": estimator.fit_info_,
+                                            "n_features_in": estimator.n_features_in_}, zero_is_nodata)
     cluster_mask = _load_mask(mask, source)
     ref = _read_reference(reference, source)
     p(0.02, "Labelling pixels")
@@ -293,12 +294,24 @@ def _make_estimator(n_clusters, *, mode, seed, device, params):
     return SCDSC(n_clusters, mode=mode, random_state=seed, device=device, **params)
 
 
-def _open_for_model(input, bands, estimator, zero_is_nodata):
+def check_model_input(model: PathLike, input: PathLike, bands: BandSpec = None, zero_is_nodata: bool = False) -> None:
+    """Raise ScdscError unless ``input`` (with ``bands``) gives the band count ``model`` was trained on.
+
+    Reads only the model's metadata and the raster's header, so front ends can check before a run.
+    """
+    from .modelfile import read_model_info
+
+    _open_for_model(input, bands, read_model_info(model), zero_is_nodata)
+
+
+def _open_for_model(input, bands, info: Dict[str, Any], zero_is_nodata):
+    """The raster opened with the model's band selection (``info``: the model file's metadata)."""
     from .raster import open_raster
 
+    fit_info = info.get("fit_info") or {}
     if bands is None:
-        recorded = estimator.fit_info_.get("band_indices") or None
-        total = estimator.fit_info_.get("source_band_count") or 0
+        recorded = fit_info.get("band_indices") or None
+        total = fit_info.get("source_band_count") or 0
         probe = open_raster(input, None, zero_is_nodata=zero_is_nodata)
         if recorded and getattr(probe, "source_band_count", None) == total:
             bands = recorded
@@ -306,8 +319,8 @@ def _open_for_model(input, bands, estimator, zero_is_nodata):
             source = probe
             bands = None
     source = open_raster(input, bands, zero_is_nodata=zero_is_nodata) if bands is not None else source
-    if source.n_bands != estimator.n_features_in_:
-        raise ScdscError(f"the model was trained on {estimator.n_features_in_} bands but {input} gives "
+    if source.n_bands != info["n_features_in"]:
+        raise ScdscError(f"the model was trained on {info['n_features_in']} bands but {input} gives "
                          f"{source.n_bands} selected bands: choose the same bands as in training")
     return source
 

@@ -21,7 +21,7 @@ EXIT_OK, EXIT_USER_ERROR, EXIT_CANCELLED = 0, 2, 130
 _TUNING_OPTIONS = {
     "epochs": "epochs", "pretrain_epochs": "pretrain_epochs", "learning_rate": "learning_rate",
     "sample_size": "sample_size", "alpha": "alpha", "beta": "beta", "window": "window",
-    "batch_size": "batch_size", "finch_level": "finch_level", "threads": "n_threads",
+    "batch_size": "batch_size", "finch_level": "finch_level", "threads": "n_threads", "init": "init",
 }
 
 
@@ -88,8 +88,8 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preset", choices=["paviau", "trento", "houston"],
                         help="the paper's hyperparameters for one of its scenes (learning rate, beta, window, "
                              "pretraining epochs)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed; same seed and machine = same labels "
-                                                            "(default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed; the same seed, machine and thread "
+                                                            "count give the same labels (default: %(default)s)")
     parser.add_argument("--model-out", metavar="PATH", help="also save the trained model (a .npz data file)")
     parser.add_argument("--report", metavar="PATH", help="also write an HTML report with the training curves")
     tuning = parser.add_argument_group("tuning (default: the mode's own values)")
@@ -103,6 +103,9 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     tuning.add_argument("--beta", type=float, help="weight of the spatial-smoothing (local) KL term")
     tuning.add_argument("--window", type=int, help="smoothing window w (odd)")
     tuning.add_argument("--finch-level", type=int, help="FINCH partition used for mini-clusters (default 1)")
+    tuning.add_argument("--init", choices=["kmeans", "finch"],
+                        help="start partition of the subspaces: k-means on the pretrained latents (the paper) or "
+                             "the FINCH hierarchy cut to K (default: the mode's own)")
     tuning.add_argument("--threads", type=int, help="torch threads (default: torch's own choice)")
 
 

@@ -681,6 +681,83 @@ def select_partition(result: FinchResult, level: int = 1, min_clusters: int = 2)
     return result.partitions[used], int(used)
 
 
+#: Above this many groups the pairwise merge of :func:`cut_to_k` would hold a large dense matrix; it refuses.
+CUT_MAX_GROUPS = 4096
+
+
+def cut_to_k(result: FinchResult, points, k: int) -> Tuple[np.ndarray, int]:
+    """A partition of exactly ``k`` groups from a FINCH hierarchy, as FINCH's ``req_clust`` does it.
+
+    Takes the coarsest partition that still has at least ``k`` groups; while it has more, merges the globally
+    closest pair of group means (cosine distance on ``points``, the features FINCH ran on) and recomputes the
+    merged mean. This is the FINCH package's (v0.2.1) way of reaching a requested cluster count.
+
+    Parameters
+    ----------
+    result : FinchResult
+        The hierarchy of :func:`finch` on ``points``.
+    points : array of shape (n, d)
+    k : int
+
+    Returns
+    -------
+    labels : ndarray of int32, shape (n,), values 0..k-1
+    level : int
+        The partition the merges started from.
+
+    Raises
+    ------
+    ScdscError
+        If even the finest partition has fewer than ``k`` groups, or the starting partition has more than
+        :data:`CUT_MAX_GROUPS` groups (the merge is quadratic in the number of groups).
+    """
+    counts = list(result.n_clusters)
+    usable = [lv for lv, c in enumerate(counts) if c >= k]
+    if not usable:
+        raise ScdscError(f"FINCH's finest partition has {counts[0]} groups, fewer than K={k}")
+    level = max(usable)
+    labels = np.asarray(result.partitions[level], dtype=np.int64)
+    if counts[level] > CUT_MAX_GROUPS:
+        raise ScdscError(f"FINCH partition {level} has {counts[level]} groups, too many to merge down to K={k} "
+                         f"(limit {CUT_MAX_GROUPS})")
+    if counts[level] > k:
+        labels = _merge_closest_means(np.asarray(points, dtype=np.float64), labels, k)
+    return labels.astype(np.int32), int(level)
+
+
+def _merge_closest_means(x: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Merge the globally closest pair of group means (cosine) until k groups remain; labels 0..k-1."""
+    n_groups = int(labels.max()) + 1
+    sums = np.zeros((n_groups, x.shape[1]))
+    np.add.at(sums, labels, x)
+    sizes = np.bincount(labels, minlength=n_groups).astype(np.float64)
+    alive = np.ones(n_groups, bool)
+    parent = np.arange(n_groups)
+
+    def unit(v):
+        norm = np.linalg.norm(v, axis=-1, keepdims=True)
+        return v / np.where(norm > 0, norm, 1.0)
+
+    u = unit(sums / sizes[:, None])
+    dist = 1.0 - u @ u.T
+    np.fill_diagonal(dist, np.inf)
+    for _ in range(n_groups - k):
+        a, b = sorted(np.unravel_index(np.argmin(dist), dist.shape))
+        sums[a] += sums[b]
+        sizes[a] += sizes[b]
+        alive[b] = False
+        parent[parent == b] = a
+        dist[b, :] = np.inf
+        dist[:, b] = np.inf
+        u[a] = unit(sums[a] / sizes[a])
+        row = 1.0 - u @ u[a]
+        row[~alive] = np.inf
+        row[a] = np.inf
+        dist[a, :] = row
+        dist[:, a] = row
+    return np.unique(parent[labels], return_inverse=True)[1]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Checks
 # --------------------------------------------------------------------------------------------------------------

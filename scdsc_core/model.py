@@ -8,11 +8,12 @@ import logging
 import math
 import platform
 import time
+import warnings
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 
-from .errors import ScdscError
+from .errors import ScdscError, ScdscWarning
 from .progress import as_progress
 
 log = logging.getLogger("scdsc_core.model")
@@ -48,10 +49,11 @@ class _PerSample:
 _MODE_DEFAULTS: Dict[str, Dict[str, Any]] = {
     "paper": {"learning_rate": 5e-3, "pretrain_epochs": 150, "pretrain_batch_size": 4096, "epochs": 400,
               "batch_size": 0, "refresh_every": 1, "patience": 0, "sample_size": 0, "kmeans_n_init": 30,
-              "_pretrain_tol": 0.0, "_kmeans_sample": 0},
+              "init": "kmeans", "_pretrain_tol": 0.0, "_kmeans_sample": 0},
     "fast": {"learning_rate": 5e-3, "pretrain_epochs": _PerSample(400_000, 5, 200), "pretrain_batch_size": 512,
              "epochs": _PerSample(400_000, 4, 400), "batch_size": 1024, "refresh_every": 25, "patience": 6,
-             "sample_size": 40_000, "kmeans_n_init": 10, "_pretrain_tol": 0.01, "_kmeans_sample": 20_000},
+             "sample_size": 40_000, "kmeans_n_init": 10, "init": "kmeans", "_pretrain_tol": 0.01,
+             "_kmeans_sample": 20_000},
 }
 
 # Full-batch training holds about 10 activations of N x 1568 floats (§6.2): refuse clearly above this.
@@ -116,6 +118,7 @@ _PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
     ("finch_patch", _odd_at_least(1), "an odd integer >= 1"),
     ("finch_components", _int_at_least(1), "an integer >= 1"),
     ("kmeans_n_init", _optional(_int_at_least(1)), "None or an integer >= 1"),
+    ("init", lambda v: v in (None, "kmeans", "finch"), "None, 'kmeans' or 'finch'"),
     ("bf16", lambda v: isinstance(v, (bool, np.bool_)), "True or False"),
     ("device", _device_name, "'auto', 'cpu', 'cuda' or 'cuda:N'"),
     ("n_threads", _optional(_int_at_least(1)), "None or an integer >= 1"),
@@ -228,6 +231,11 @@ class SCDSC:
         PCA size of the FINCH features.
     kmeans_n_init : int or None
         k-means restarts of the initialisation. None: 30 (paper), 10 (fast, on at most 20,000 latents).
+    init : {"kmeans", "finch"} or None
+        The partition the subspace bases start from (one SVD per group of pretrained latents). "kmeans": k-means
+        on the latents (§2.8, the paper). "finch": the FINCH hierarchy already computed for the mini-clusters,
+        cut to K groups as FINCH's ``req_clust`` does (no labels involved; see docs/method-notes.md).
+        None: the mode's default (INIT_DEFAULT_NOTE).
     bf16 : bool, default=False
         bf16 autocast for the autoencoder (the affinity and the losses stay fp32).
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
@@ -264,8 +272,9 @@ class SCDSC:
         Epoch of the selected state (paper: 0..epochs-1, 0 = the k-means start; fast: passes over the sample).
     selected_ratio_ : float
         Its share of confident pixels (max soft assignment > 0.9).
-    kmeans_labels_ : ndarray of int32, shape (H, W)
-        The k-means start on the pretrained latents, for the training pixels (-1 elsewhere).
+    init_labels_ : ndarray of int32, shape (H, W)
+        The start partition (k-means on the pretrained latents, or FINCH cut to K) of the training pixels (-1
+        elsewhere).
     n_iter_ : int
         Optimiser steps of the clustering stage.
     fit_info_ : dict
@@ -288,7 +297,8 @@ class SCDSC:
                  epochs: Optional[int] = None, batch_size: Optional[int] = None,
                  refresh_every: Optional[int] = None, patience: Optional[int] = None,
                  sample_size: Optional[int] = None, finch_level: int = 1, finch_patch: int = 17,
-                 finch_components: int = 300, kmeans_n_init: Optional[int] = None, bf16: bool = False,
+                 finch_components: int = 300, kmeans_n_init: Optional[int] = None, init: Optional[str] = None,
+                 bf16: bool = False,
                  device: str = "auto", n_threads: Optional[int] = None, random_state: Optional[int] = None):
         self.n_clusters = n_clusters
         self.mode = mode
@@ -312,6 +322,7 @@ class SCDSC:
         self.finch_patch = finch_patch
         self.finch_components = finch_components
         self.kmeans_n_init = kmeans_n_init
+        self.init = init
         self.bf16 = bf16
         self.device = device
         self.n_threads = n_threads
@@ -464,7 +475,7 @@ class SCDSC:
         import torch
 
         from . import __version__
-        from .finch import finch, select_partition
+        from .finch import cut_to_k, finch, select_partition
         from .preprocess import Preprocessor, finch_features, pca_image
         from .train import (BoxFilter, ClusterData, TrainSettings, encode_all, kmeans_start, pretrain,
                             recalibrate_batchnorm, subspace_bases, train_full_batch, train_minibatch)
@@ -529,6 +540,16 @@ class SCDSC:
         features = finch_features(X8, rows, cols, patch=self.finch_patch, n_components=self.finch_components,
                                   random_state=rng_finch, progress=stage.slice(0.0, 0.4))
         hierarchy = finch(features, device=str(device), progress=stage.slice(0.4, 1.0))
+        init = self._resolved("init")
+        finch_start = None
+        if init == "finch":
+            try:
+                finch_start = cut_to_k(hierarchy, features, self.n_clusters)[0]
+            except ScdscError as error:
+                message = f"init='finch' is not possible here ({error}); starting from k-means instead"
+                log.warning(message)
+                warnings.warn(message, ScdscWarning, stacklevel=2)
+                init = "kmeans"
         del features
         groups, level_used = select_partition(hierarchy, self.finch_level, self.n_clusters)
         n_groups = int(groups.max()) + 1
@@ -548,16 +569,19 @@ class SCDSC:
         last_pretrain = history[-1]["loss_rec"] if history else float("nan")
         lap("pretrain")
 
-        # ---- k-means + SVD start (§2.8)
+        # ---- start partition (k-means, §2.8, or FINCH cut to K) + SVD bases
         stage = p.slice(*stages["kmeans"])
-        stage(0.0, "k-means on the latents")
+        stage(0.0, "k-means on the latents" if finch_start is None else "Latents of the FINCH start")
         if self.mode == "fast":
             recalibrate_batchnorm(net, patches_t, stage, settings.bf16, device)
         Z = encode_all(net, patches_t, stage, settings.bf16, device)
-        km_labels = kmeans_start(Z, self.n_clusters, settings.kmeans_n_init, kmeans_seed, settings.kmeans_sample,
-                                 rng_kmeans, stage.slice(0.1, 0.8))
+        if finch_start is None:
+            start_labels = kmeans_start(Z, self.n_clusters, settings.kmeans_n_init, kmeans_seed,
+                                        settings.kmeans_sample, rng_kmeans, stage.slice(0.1, 0.8))
+        else:
+            start_labels = finch_start.astype(np.int64)
         stage(0.8, "Subspace bases")
-        bases = subspace_bases(Z, km_labels, self.n_clusters, self.subspace_dim, torch_svd)
+        bases = subspace_bases(Z, start_labels, self.n_clusters, self.subspace_dim, torch_svd)
         del Z
         lap("kmeans")
 
@@ -571,8 +595,8 @@ class SCDSC:
         else:
             result = train_minibatch(net, bases, data, settings, torch_shuffle, stage, record, last_pretrain)
         del data, patches_t
-        log.info("k-means start: confident ratio %.4f; selected epoch %s (step %d) with ratio %.4f%s",
-                 result.start_ratio, result.selected_epoch, result.selected_step, result.selected_ratio,
+        log.info("%s start: confident ratio %.4f; selected epoch %s (step %d) with ratio %.4f%s",
+                 init, result.start_ratio, result.selected_epoch, result.selected_step, result.selected_ratio,
                  " (no confident pixel at any evaluation: last state kept)" if result.fell_back else "")
         lap("cluster")
 
@@ -592,9 +616,9 @@ class SCDSC:
         self.selected_epoch_ = result.selected_epoch
         self.selected_ratio_ = float(result.selected_ratio)
         self.n_iter_ = int(result.n_iter)
-        kmeans_map = np.full((height, width), -1, dtype=np.int32)
-        kmeans_map[rows, cols] = km_labels
-        self.kmeans_labels_ = kmeans_map
+        start_map = np.full((height, width), -1, dtype=np.int32)
+        start_map[rows, cols] = start_labels
+        self.init_labels_ = start_map
         labels = np.full((height, width), -1, dtype=np.int32)
         for block_rows, block_cols, block_labels, _, _ in self._infer_blocks(
                 X8, rows_all, cols_all, device, p.slice(*stages["labels"]), want_proba=False):
@@ -603,7 +627,7 @@ class SCDSC:
         lap("labels")
         self.fit_info_ = {
             "seed": int(seed), "mode": self.mode, "device": str(device), "n_valid": int(valid.sum()),
-            "n_clustered": int(rows_all.size), "n_train": int(n_train), "shape": [int(height), int(width)],
+            "n_clustered": int(rows_all.size), "n_train": int(n_train), "init": init, "shape": [int(height), int(width)],
             "timings": timings, "pretrain_epochs_run": int(pretrain_epochs_run),
             "start_ratio": float(result.start_ratio), "selected_step": int(result.selected_step),
             "selected_fallback": bool(result.fell_back), "finch_level_used": int(level_used),

@@ -128,7 +128,7 @@ def load_model(path):
     The file is opened with ``allow_pickle=False``; its format version, JSON metadata, hyperparameters and every
     array (name, shape, dtype, finite values) are checked. Nothing in it is executed.
 
-    The training image's ``labels_`` and ``kmeans_labels_`` are not stored. The runtime settings ``device`` and
+    The training image's ``labels_`` and ``init_labels_`` are not stored. The runtime settings ``device`` and
     ``n_threads`` are not taken from the file: the loaded model has ``device="auto"`` and ``n_threads=None``.
 
     Parameters
@@ -155,6 +155,33 @@ def load_model(path):
     arrays = _read_arrays(path)
     meta = _read_meta(path, arrays)
     return _build(path, meta, arrays)
+
+
+def read_model_info(path) -> Dict[str, Any]:
+    """The checked JSON metadata of a model file, without reading its weights (for quick checks before a run).
+
+    Holds ``n_features_in``, ``band_names``, ``hyperparameters`` (``n_clusters`` among them), ``software_version``
+    and ``fit_info`` (``band_indices`` and ``source_band_count`` of the training raster). Nothing is executed.
+
+    Raises
+    ------
+    ScdscError
+        As :func:`load_model` for a missing file, a damaged archive or bad metadata.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise ScdscError(f"model file {path} does not exist")
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise _fail(path, "it is a single .npy array, not an .npz archive")
+        with archive:
+            arrays = {META_KEY: archive[META_KEY]} if META_KEY in archive.files else {}
+    except ScdscError:
+        raise
+    except Exception as exc:  # zipfile, zlib, ValueError...: any decoder failure of a damaged file
+        raise _fail(path, f"the archive cannot be read ({type(exc).__name__}: {exc})") from None
+    return _read_meta(path, arrays)
 
 
 def _fail(path: str, problem: str) -> ScdscError:

@@ -33,7 +33,7 @@ class MethodOutput:
     labels : ndarray of int32, shape (H, W)
         Clusters ``0..K-1`` at the clustered pixels, ``-1`` elsewhere.
     start_labels : ndarray or None
-        SCDSC only: the k-means start (``kmeans_labels_``), same layout.
+        SCDSC only: the start partition (``init_labels_``: k-means or FINCH cut to K), same layout.
     info : dict
         Method facts worth keeping (selected epoch, M, parameters, ...), JSON-serialisable.
     history : list of dict
@@ -151,15 +151,7 @@ def run_finch_patches(scene: Scene, mask: np.ndarray, seed: int) -> MethodOutput
 
 
 def finch_k(points: np.ndarray, k: int):
-    """FINCH with ``req_clust = k``, as the FINCH package v0.2.1 does it.
-
-    1. Compute the FINCH hierarchy (:func:`scdsc_core.finch.finch`, cosine distance).
-    2. Take the coarsest partition that still has at least ``k`` clusters (the package's ``ind[-1]``). If it has
-       exactly ``k``, it is the answer.
-    3. Otherwise merge clusters one pair at a time: represent each cluster by the mean of its members' rows,
-       find the pair of means with the smallest cosine distance (the package keeps only the single shortest
-       first-neighbour link per round, i.e. the globally closest pair), merge it, recompute that mean, repeat
-       until ``k`` clusters remain.
+    """FINCH with ``req_clust = k``, as the FINCH package v0.2.1 does it (:func:`scdsc_core.finch.cut_to_k`).
 
     Returns
     -------
@@ -167,58 +159,11 @@ def finch_k(points: np.ndarray, k: int):
     info : dict
         The hierarchy's cluster counts, the partition used and the number of merges.
     """
-    from scdsc_core.finch import finch
+    from scdsc_core.finch import cut_to_k, finch
     result = finch(points)
+    labels, level = cut_to_k(result, points, k)
     counts = list(result.n_clusters)
-    usable = [lv for lv, c in enumerate(counts) if c >= k]
-    if not usable:
-        raise ValueError(f"FINCH's finest partition has {counts[0]} clusters, fewer than K={k}")
-    level = max(usable)
-    labels = np.asarray(result.partitions[level], dtype=np.int64)
-    merges = counts[level] - k
-    if merges > 0:
-        labels = _merge_to_k(points, labels, k)
-    return labels.astype(np.int32), {"finch_levels": counts, "finch_level_used": int(level),
-                                     "finch_merges": int(merges)}
-
-
-def _merge_to_k(points: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Merge the globally closest pair of cluster means (cosine) until k clusters remain; labels 0..k-1."""
-    x = np.asarray(points, dtype=np.float64)
-    n_groups = int(labels.max()) + 1
-    sums = np.zeros((n_groups, x.shape[1]))
-    np.add.at(sums, labels, x)
-    sizes = np.bincount(labels, minlength=n_groups).astype(np.float64)
-    means = sums / sizes[:, None]
-    alive = np.ones(n_groups, bool)
-    parent = np.arange(n_groups)
-
-    def unit(v):
-        norm = np.linalg.norm(v, axis=-1, keepdims=True)
-        return v / np.where(norm > 0, norm, 1.0)
-
-    u = unit(means)
-    dist = 1.0 - u @ u.T
-    np.fill_diagonal(dist, np.inf)
-    for _ in range(n_groups - k):
-        a, b = np.unravel_index(np.argmin(dist), dist.shape)
-        a, b = (a, b) if a < b else (b, a)
-        sums[a] += sums[b]
-        sizes[a] += sizes[b]
-        alive[b] = False
-        parent[parent == b] = a
-        dist[b, :] = np.inf
-        dist[:, b] = np.inf
-        ua = unit(sums[a] / sizes[a])
-        row = 1.0 - u @ ua
-        u[a] = ua
-        row[~alive] = np.inf
-        row[a] = np.inf
-        dist[a, :] = row
-        dist[:, a] = row
-    roots = parent[labels]
-    _, compact = np.unique(roots, return_inverse=True)
-    return compact
+    return labels, {"finch_levels": counts, "finch_level_used": level, "finch_merges": int(counts[level] - k)}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -228,9 +173,7 @@ def _merge_to_k(points: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
 #: Bench-only options of an SCDSC specification (not estimator hyperparameters).
 #: ``mini_clusters="singletons"``: every pixel is its own mini-cluster, so the mini-cluster term becomes the
 #: per-pixel self-training KL(p_i || s_i) of DEC/EDESC — the paper's ablation "Baseline (EDESC)" as §4 reads it.
-#: ``init="finch"``: the subspaces start from the FINCH partition of the clustered pixels cut to K
-#: (:func:`finch_k` on SCDSC's own FINCH features) instead of k-means on the pretrained latents (§2.8).
-BENCH_OPTIONS = ("mini_clusters", "init")
+BENCH_OPTIONS = ("mini_clusters",)
 
 
 @contextlib.contextmanager
@@ -255,36 +198,11 @@ def singleton_mini_clusters():
         finch_module.select_partition = original
 
 
-@contextlib.contextmanager
-def fixed_start(labels: np.ndarray):
-    """Context: SCDSC fits inside it start from ``labels`` (training-pixel order) instead of k-means on latents.
-
-    Replaces :func:`scdsc_core.train.kmeans_start` (looked up by the estimator at fit time) for the duration; the
-    per-cluster SVD of the latents then builds the subspaces from this partition as it would from k-means.
-    """
-    import scdsc_core.train as train
-
-    original = train.kmeans_start
-
-    def start(Z, n_clusters, *args, **kwargs):
-        if len(Z) != len(labels):
-            raise ValueError(f"fixed start has {len(labels)} labels for {len(Z)} training pixels")
-        return np.asarray(labels, dtype=np.int64)
-
-    train.kmeans_start = start
-    try:
-        yield
-    finally:
-        train.kmeans_start = original
-
-
 def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
     """A method that fits :class:`scdsc_core.model.SCDSC` with ``params`` (``mode`` included) on the scene."""
     options = {k: params.pop(k) for k in BENCH_OPTIONS if k in params}
     if options.get("mini_clusters", "finch") not in ("finch", "singletons"):
         raise ValueError(f"mini_clusters must be 'finch' or 'singletons', got {options['mini_clusters']!r}")
-    if options.get("init", "kmeans") not in ("kmeans", "finch"):
-        raise ValueError(f"init must be 'kmeans' or 'finch', got {options['init']!r}")
 
     def run(scene: Scene, mask: np.ndarray, seed: int) -> MethodOutput:
         from scdsc_core.model import SCDSC
@@ -295,20 +213,12 @@ def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
         with contextlib.ExitStack() as stack:
             if options.get("mini_clusters") == "singletons":
                 stack.enter_context(singleton_mini_clusters())
-            if options.get("init") == "finch":
-                if not traceable(est, mask):
-                    raise ValueError("init=finch needs the training set to be every clustered pixel")
-                # the estimator's own FINCH features (same settings)
-                features = patch_features(scene, mask, patch=params.get("finch_patch", 17),
-                                          n_components=params.get("finch_components", 300))
-                start_labels, _ = finch_k(features, scene.n_clusters)
-                stack.enter_context(fixed_start(start_labels))
             if traceable(est, mask):
                 # Scores the assignments along training outside the training itself (bench.accuracy.trace).
                 trace = stack.enter_context(assignment_trace(scene.labels[mask], params.get("mode") == "paper"))
             est.fit(scene.cube, mask=mask)
         labels = _as_label_map(est.labels_, mask)
-        start = _as_label_map(getattr(est, "kmeans_labels_", None), mask)
+        start = _as_label_map(getattr(est, "init_labels_", None), mask)
         info = {"params": {k: v for k, v in est.get_params().items() if _plain(v)}, **options,
                 "selected_epoch": getattr(est, "selected_epoch_", None),
                 "selected_ratio": getattr(est, "selected_ratio_", None),
@@ -317,7 +227,7 @@ def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
                 "finch_sizes": list(getattr(est, "finch_sizes_", []) or [])}
         fit_info = dict(getattr(est, "fit_info_", {}) or {})
         for key in ("timings", "pretrain_epochs_run", "start_ratio", "selected_step", "selected_fallback",
-                    "finch_level_used", "n_train"):
+                    "finch_level_used", "n_train", "init"):
             if key in fit_info:
                 info[key] = fit_info[key]
         settings = fit_info.get("settings", {})

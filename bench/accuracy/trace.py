@@ -39,7 +39,7 @@ class Trace:
         ``{"step", "ratio", "oa", "nmi"}`` per refresh (fast) or epoch (paper), in order; the first is the
         k-means + SVD start as the network sees it.
     kmeans : dict
-        OA/NMI of ``kmeans_labels_`` (the k-means partition itself).
+        OA/NMI of ``init_labels_`` (the k-means partition itself).
     final : dict
         OA/NMI of the returned ``labels_`` (the selected state, labelled in eval mode).
     selected_step : int

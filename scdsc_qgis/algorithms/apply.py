@@ -34,6 +34,31 @@ class ApplyAlgorithm(ScdscAlgorithm):
         self._add_label_outputs()
         self._add_evaluation_outputs()
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        """Cheap check before running: the model file is readable and INPUT gives the model's band count (only
+        the model's metadata and the raster's header are read)."""
+        message = self._check_model_bands(parameters, context)
+        if message:
+            return False, message
+        return super().checkParameterValues(parameters, context)
+
+    def _check_model_bands(self, parameters, context):
+        """The core's message when the model cannot be read or the bands do not match, else None."""
+        model = self.parameterAsFile(parameters, "MODEL", context)
+        layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
+        if not model or layer is None or layer.providerType() != "gdal":
+            return None  # missing values are reported by QGIS; non-GDAL layers by prepareAlgorithm
+        try:
+            from scdsc_core.api import check_model_input
+            from scdsc_core.errors import ScdscError
+        except ImportError:
+            return None  # a missing dependency is reported with its remedy when the algorithm runs
+        try:
+            check_model_input(model, layer.source(), self._bands(parameters, context))
+        except ScdscError as error:
+            return str(error)
+        return None
+
     def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """Resolve the layers to file paths (main thread)."""
         self._prepare_raster(parameters, "INPUT", context)

@@ -40,6 +40,8 @@ except AttributeError:
 
 #: Core values of the MODE and DEVICE enums, in option order (the option index is what Processing stores).
 MODES = ("fast", "paper")
+#: Core values of the INIT enum (None = the mode's default).
+INITS = (None, "kmeans", "finch")
 DEVICES = ("auto", "cpu", "cuda")
 
 #: The pixel PCA keeps 8 components (method doc §2.1, step 2), so at least 8 bands must be selected.
@@ -260,6 +262,11 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
                                                optional=True, minValue=1),
                   self.tr("Side of the square window of the smoothing loss (odd). Empty: the default."),
                   advanced=True)
+        self._add(QgsProcessingParameterEnum("INIT", self.tr("Start partition"),
+                                             [self.tr("Mode default"), self.tr("k-means on the latents (paper)"),
+                                              self.tr("FINCH cut to K")], defaultValue=0),
+                  self.tr("The partition the cluster subspaces start from: k-means on the pretrained network's "
+                          "features, as published, or the FINCH hierarchy cut to K clusters."), advanced=True)
         self._add(QgsProcessingParameterNumber("SEED", self.tr("Random seed"), INTEGER, 0, minValue=0),
                   self.tr("The same seed, data and software give the same clusters."))
 
@@ -312,6 +319,9 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
         for name, key, convert in (("ALPHA", "alpha", float), ("BETA", "beta", float), ("WINDOW", "window", int)):
             if self._is_set(parameters, name):
                 params[key] = convert(self.parameterAsDouble(parameters, name, context))
+        init = self._enum_value(parameters, "INIT", context, INITS)
+        if init is not None:
+            params["init"] = init
         return params
 
     @staticmethod

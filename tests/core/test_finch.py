@@ -416,3 +416,38 @@ def test_select_partition_rejects_bad_level():
         select_partition(toy_result(), level=-1)
     with pytest.raises(ScdscError, match="min_clusters must be an integer >= 1, got 0"):
         select_partition(toy_result(), min_clusters=0)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# cut_to_k: FINCH's req_clust
+# ------------------------------------------------------------------------------------------------------------------
+
+def naive_cut(X, labels, k):
+    """Literal req_clust merging: recompute every group mean, merge the closest pair (cosine), repeat."""
+    labels = np.asarray(labels).copy()
+    while len(np.unique(labels)) > k:
+        ids = np.unique(labels)
+        means = np.stack([X[labels == g].mean(axis=0) for g in ids])
+        d = dense_cosine_distance(means)
+        a, b = sorted(np.unravel_index(np.argmin(d), d.shape))
+        labels[labels == ids[b]] = ids[a]
+    return canonical(labels)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_cut_to_k_equals_naive_merging(seed, k):
+    rng = np.random.default_rng(seed)
+    X = np.concatenate([rng.normal(c, 0.4, (30, 6)) for c in rng.normal(0, 2, (7, 6))]) + 5
+    result = finch(X)
+    labels, level = finch_module.cut_to_k(result, X, k)
+    assert len(np.unique(labels)) == k and labels.dtype == np.int32 and set(np.unique(labels)) == set(range(k))
+    assert level == max(lv for lv, c in enumerate(result.n_clusters) if c >= k)
+    np.testing.assert_array_equal(canonical(labels), naive_cut(X, result.partitions[level], k))
+
+
+def test_cut_to_k_refuses_a_k_above_the_finest_partition():
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    result = finch(X)
+    with pytest.raises(ScdscError, match="fewer than K=12"):
+        finch_module.cut_to_k(result, X, 12)

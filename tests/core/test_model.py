@@ -59,6 +59,30 @@ def test_paper_mode_separates_planted_classes():
     assert model.fit_info_["settings"]["kmeans_n_init"] == 3 and model.fit_info_["settings"]["batch_size"] == 0
 
 
+def test_finch_start_separates_planted_classes_before_training():
+    image, labels = _scene(n_classes=3, size=24)
+    # 3x3 FINCH patches (wider ones blur the 8-pixel stripes' borders); a border column may still go astray
+    model = SCDSC(3, random_state=0, init="finch", finch_patch=3, **QUICK).fit(image)
+    assert model.fit_info_["init"] == "finch"
+    # FINCH cut to K on the patch features already finds the planted classes; training keeps them
+    assert evaluate_labels(model.init_labels_, labels).oa >= 0.9
+    assert evaluate_labels(model.labels_, labels).oa >= 0.9
+
+
+def test_finch_start_falls_back_to_kmeans_with_a_warning(monkeypatch):
+    from scdsc_core.errors import ScdscWarning
+    from scdsc_core import finch as finch_module
+
+    def refuse(result, points, k):
+        raise ScdscError("FINCH partition 0 has 9999 groups, too many")
+
+    monkeypatch.setattr(finch_module, "cut_to_k", refuse)
+    image, labels = _scene()
+    with pytest.warns(ScdscWarning, match="init='finch' is not possible here .*9999 groups.* k-means instead"):
+        model = SCDSC(2, random_state=0, init="finch", **QUICK).fit(image)
+    assert model.fit_info_["init"] == "kmeans"
+
+
 def test_default_architecture():
     image, labels = _scene()
     model = SCDSC(2, random_state=0, pretrain_epochs=3, epochs=6, kmeans_n_init=3).fit(image)
@@ -79,7 +103,7 @@ def test_learned_state_history_and_callback(fast_model):
     assert model.bases_.shape == (32 * 3 * 3, 10) and model.bases_.dtype == np.float32
     assert model.n_features_in_ == 10 and model.band_names_[0] == "band 1"
     assert model.n_mini_clusters_ >= 2 and model.finch_sizes_[model.finch_level_] == model.n_mini_clusters_
-    assert model.kmeans_labels_.shape == (16, 16) and (model.kmeans_labels_ >= 0).all()
+    assert model.init_labels_.shape == (16, 16) and (model.init_labels_ >= 0).all()
     info = model.fit_info_
     assert info["seed"] == 0 and info["n_valid"] == info["n_clustered"] == info["n_train"] == 256
     assert set(info["timings"]) == {"preprocess", "finch", "pretrain", "kmeans", "cluster", "labels"}
@@ -142,7 +166,7 @@ def test_mask_restricts_the_clustered_set_and_sampling_tiles(monkeypatch):
     info = model.fit_info_
     assert info["n_clustered"] == 16 * 13 and 100 <= info["n_train"] < info["n_clustered"]
     assert (model.labels_[:, :3] == -1).all() and (model.labels_[:, 3:] >= 0).all()
-    trained = model.kmeans_labels_ >= 0  # the training sample: whole tiles of clustered pixels
+    trained = model.init_labels_ >= 0  # the training sample: whole tiles of clustered pixels
     assert trained.sum() == info["n_train"]
     tile_ids = {(r // 8, c // 8) for r, c in zip(*np.nonzero(trained))}
     for tr, tc in tile_ids:
@@ -192,6 +216,7 @@ def test_n_threads_applies_during_fit_and_is_restored():
     ({"device": "tpu"}, r"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got 'tpu'"),
     ({"random_state": -3}, r"random_state must be None or an integer >= 0, got -3"),
     ({"bf16": "yes"}, r"bf16 must be True or False"),
+    ({"init": "random"}, r"init must be None, .kmeans. or .finch."),
 ])
 def test_hyperparameter_rules(params, message):
     image, _ = _scene()

@@ -12,7 +12,7 @@ import torch
 from conftest import planted_cube
 from scdsc_core.errors import ScdscError
 from scdsc_core.model import SCDSC
-from scdsc_core.modelfile import FORMAT_VERSION, load_model, save_model
+from scdsc_core.modelfile import FORMAT_VERSION, load_model, read_model_info, save_model
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,25 @@ def test_round_trip_predicts_identically(saved):
     assert loaded.history_ == model.history_ and loaded.fit_info_["seed"] == 3
     assert loaded.fit_info_["timings"] == model.fit_info_["timings"]
     assert np.array_equal(loaded.bases_, model.bases_)
+
+
+def test_metadata_alone_reads_without_the_weights(saved, tmp_path):
+    path, model, _ = saved
+    info = read_model_info(path)
+    assert info["n_features_in"] == 10 and info["hyperparameters"]["n_clusters"] == 2
+    assert info["band_names"] == model.band_names_
+    # the weights are not read: a damaged weight member does not matter here, but does for load_model
+    arrays = _arrays(path)
+    broken = tmp_path / "broken.npz"
+    _write(broken, {k: (v[:1] if k != "meta" and v.ndim else v) for k, v in arrays.items()})
+    assert read_model_info(broken)["n_features_in"] == 10
+    with pytest.raises(ScdscError, match="broken.npz is not a valid SCDSC model"):
+        load_model(broken)
+    (tmp_path / "text.npz").write_text("hello")
+    with pytest.raises(ScdscError, match=r"text\.npz is not a valid SCDSC model: the archive cannot be read"):
+        read_model_info(tmp_path / "text.npz")
+    with pytest.raises(ScdscError, match="does not exist"):
+        read_model_info(tmp_path / "missing.npz")
 
 
 def test_file_is_plain_arrays_and_json(saved):

@@ -127,6 +127,30 @@ def test_fit_then_apply_reproduces_cluster_and_checks_band_count(provider, tmp_p
     assert not (tmp_path / "c.tif").exists()
 
 
+def test_apply_checks_the_model_before_running(provider, tmp_path):
+    """checkParameterValues reads only the model's metadata and the raster header: a band mismatch or a damaged
+    model file is refused before any work starts, with the core's message."""
+    from qgis.core import QgsProcessingContext
+
+    image = _small_raster(tmp_path)
+    model = _run("scdsc:fit", {"INPUT": image, "N_CLUSTERS": 3, "OUTPUT_MODEL": str(tmp_path / "model.npz"),
+                               **TINIER})["OUTPUT_MODEL"]
+    apply = QgsApplication.processingRegistry().createAlgorithmById("scdsc:apply")
+    context = QgsProcessingContext()
+    ok, message = apply.checkParameterValues({"MODEL": model, "INPUT": image, "OUTPUT": "x.tif"}, context)
+    assert ok, message
+    other = _small_raster(tmp_path, "twelve.tif", bands=12)
+    ok, message = apply.checkParameterValues({"MODEL": model, "INPUT": other, "OUTPUT": "x.tif"}, context)
+    assert not ok and "trained on 10 bands" in message and "12 selected bands" in message
+    ok, message = apply.checkParameterValues({"MODEL": model, "INPUT": other, "BANDS": list(range(1, 11)),
+                                              "OUTPUT": "x.tif"}, context)
+    assert ok, message  # ten of the twelve bands chosen: the count matches
+    damaged = tmp_path / "damaged.npz"
+    damaged.write_bytes(open(model, "rb").read()[:200])
+    ok, message = apply.checkParameterValues({"MODEL": str(damaged), "INPUT": image, "OUTPUT": "x.tif"}, context)
+    assert not ok and "not a valid SCDSC model" in message
+
+
 def test_evaluate(provider, tmp_path):
     _, reference = planted_cube()
     permuted = np.array([0, 3, 1, 4, 2], dtype=np.uint8)[reference]
