@@ -27,6 +27,21 @@ def _seed_and_threads():
 
 
 @pytest.fixture
+def provider(qgis_processing):
+    """The SCDSC Processing provider, registered for the test (kept referenced) and removed afterwards."""
+    from qgis.core import QgsApplication
+
+    from scdsc_qgis.provider import ScdscProvider
+
+    prov = ScdscProvider()
+    assert QgsApplication.processingRegistry().addProvider(prov)
+    try:
+        yield prov
+    finally:
+        QgsApplication.processingRegistry().removeProvider(prov)
+
+
+@pytest.fixture
 def shared_data():
     """The benchmark scenes of ../shared/data; skips when the folder is absent (a user's clone)."""
     if not SHARED_DATA.is_dir():

@@ -59,13 +59,6 @@ class ApplyAlgorithm(ScdscAlgorithm):
             return str(error)
         return None
 
-    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
-        """Resolve the layers to file paths (main thread)."""
-        self._prepare_raster(parameters, "INPUT", context)
-        self._prepare_raster(parameters, "REFERENCE", context)
-        self._prepare_mask(parameters, context, feedback)
-        return True
-
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """Call ``scdsc_core.api.apply_model`` and return the outputs."""
         api = self._core_api(feedback)

@@ -343,6 +343,15 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
         return self.parameterAsFileOutput(parameters, name, context) or None
 
     # -- layers to paths (prepareAlgorithm runs in the main thread, where project layers may be read) ---------
+    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
+        """Resolve the declared layer parameters (INPUT, REFERENCE, MASK) to file paths (main thread)."""
+        for name in ("INPUT", "REFERENCE"):
+            if self.parameterDefinition(name) is not None:
+                self._prepare_raster(parameters, name, context)
+        if self.parameterDefinition("MASK") is not None:
+            self._prepare_mask(parameters, context, feedback)
+        return True
+
     def _prepare_raster(self, parameters, name: str, context) -> None:
         """Store the GDAL path and the layer name of raster parameter ``name`` (absent if optional and unset)."""
         layer = self.parameterAsRasterLayer(parameters, name, context)
@@ -504,3 +513,14 @@ def evaluation_text(evaluation) -> str:
             items = enumerate(per_class, start=1)
         text += "; " + tr("per-class accuracy") + ": " + ", ".join(f"{k}: {float(v):.3f}" for k, v in items)
     return text
+
+
+class TrainingAlgorithm(ScdscAlgorithm):
+    """An algorithm that trains a model on INPUT: K and the band count are checked before it runs."""
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        """Cheap checks before running: band count and K against the input's size."""
+        for message in (self._check_n_clusters(parameters, context), self._check_bands(parameters, context)):
+            if message:
+                return False, message
+        return super().checkParameterValues(parameters, context)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingParameterFileDestination
 
-from .base import DEVICES, MODES, ScdscAlgorithm
+from .base import DEVICES, MODES, TrainingAlgorithm
 
 
-class ClusterAlgorithm(ScdscAlgorithm):
+class ClusterAlgorithm(TrainingAlgorithm):
     """SCDSC clustering: train on the raster and label every clustered pixel (``scdsc_core.cluster_raster``)."""
 
     def summary(self) -> str:
@@ -45,20 +45,6 @@ class ClusterAlgorithm(ScdscAlgorithm):
                   self.tr("Optional HTML report: training curves, cluster sizes and, with reference labels, "
                           "the accuracy figures."))
         self._add_evaluation_outputs()
-
-    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        """Cheap checks before running: band count and K against the input's size."""
-        for message in (self._check_n_clusters(parameters, context), self._check_bands(parameters, context)):
-            if message:
-                return False, message
-        return super().checkParameterValues(parameters, context)
-
-    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
-        """Resolve the layers to file paths (main thread)."""
-        self._prepare_raster(parameters, "INPUT", context)
-        self._prepare_raster(parameters, "REFERENCE", context)
-        self._prepare_mask(parameters, context, feedback)
-        return True
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """Call ``scdsc_core.api.cluster_raster`` and return the outputs."""

@@ -32,12 +32,6 @@ class EvaluateAlgorithm(ScdscAlgorithm):
                   self.tr("Reference label raster on the same grid (0 = unlabelled)."))
         self._add_evaluation_outputs()
 
-    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
-        """Resolve the layers to file paths (main thread)."""
-        self._prepare_raster(parameters, "INPUT", context)
-        self._prepare_raster(parameters, "REFERENCE", context)
-        return True
-
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """Call ``scdsc_core.api.evaluate_rasters`` and return the figures."""
         api = self._core_api(feedback)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingParameterFileDestination, QgsProcessingParameterRasterDestination
 
-from .base import DEVICES, MODES, ScdscAlgorithm
+from .base import DEVICES, MODES, TrainingAlgorithm
 
 
-class FitAlgorithm(ScdscAlgorithm):
+class FitAlgorithm(TrainingAlgorithm):
     """Train SCDSC model (``scdsc_core.fit_raster``)."""
 
     def summary(self) -> str:
@@ -40,19 +40,6 @@ class FitAlgorithm(ScdscAlgorithm):
                                                         self.tr("HTML files (*.html)"), optional=True,
                                                         createByDefault=False),
                   self.tr("Optional HTML report: training curves and cluster sizes."))
-
-    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
-        """Cheap checks before running: band count and K against the input's size."""
-        for message in (self._check_n_clusters(parameters, context), self._check_bands(parameters, context)):
-            if message:
-                return False, message
-        return super().checkParameterValues(parameters, context)
-
-    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
-        """Resolve the layers to file paths (main thread)."""
-        self._prepare_raster(parameters, "INPUT", context)
-        self._prepare_mask(parameters, context, feedback)
-        return True
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """Call ``scdsc_core.api.fit_raster`` and return the outputs."""

@@ -10,7 +10,6 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsCoordina
                        QgsProcessingException, QgsProcessingFeedback, QgsProject, QgsRasterLayer,
                        QgsSingleBandGrayRenderer, QgsVectorFileWriter, QgsVectorLayer)
 
-from scdsc_qgis.provider import ScdscProvider
 from tests.conftest import planted_cube, write_raster
 
 gdal.UseExceptions()
@@ -19,17 +18,6 @@ gdal.UseExceptions()
 TINY = {"PRETRAIN_EPOCHS": 4, "EPOCHS": 4}
 #: Even less, for the tests that check plumbing rather than clustering quality.
 TINIER = {"PRETRAIN_EPOCHS": 2, "EPOCHS": 2}
-
-
-@pytest.fixture
-def provider(qgis_processing):
-    """The provider, registered for the test and removed afterwards (kept referenced meanwhile)."""
-    prov = ScdscProvider()
-    QgsApplication.processingRegistry().addProvider(prov)
-    try:
-        yield prov
-    finally:
-        QgsApplication.processingRegistry().removeProvider(prov)
 
 
 def _run(algorithm_id, parameters, context=None, feedback=None):

@@ -18,7 +18,6 @@ from scdsc_qgis.dock import ScdscDockWidget, cluster_sizes, default_output_path
 from scdsc_qgis.dock_plot import TrainingPlot
 from scdsc_qgis.dock_settings import DockSettings
 from scdsc_qgis.feedback import TrainingFeedback, push_training_record
-from scdsc_qgis.provider import ScdscProvider
 from scdsc_qgis.task import AlgorithmRun
 from scdsc_core import evaluate_rasters
 
@@ -31,17 +30,6 @@ def wait_until(predicate, timeout=WAIT_SECONDS):
     while not predicate():
         assert time.monotonic() < deadline, "timed out waiting for the dock"
         QTest.qWait(20)
-
-
-@pytest.fixture
-def provider(qgis_processing):
-    """The SCDSC Processing provider, registered for the test (kept referenced) and removed afterwards."""
-    prov = ScdscProvider()
-    QgsApplication.processingRegistry().addProvider(prov)
-    try:
-        yield prov
-    finally:
-        QgsApplication.processingRegistry().removeProvider(prov)
 
 
 # --------------------------------------------------------------------------------------------------------------

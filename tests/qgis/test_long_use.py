@@ -10,22 +10,10 @@ from qgis.core import (QgsApplication, QgsProcessingAlgRunnerTask, QgsProcessing
                        QgsProcessingUtils)
 from qgis.PyQt.QtCore import QEventLoop, QTimer
 
-from scdsc_qgis.provider import ScdscProvider
 from tests.conftest import planted_cube, write_raster
 
 RUNS = 20
 PARAMETERS = {"N_CLUSTERS": 3, "SEED": 2, "PRETRAIN_EPOCHS": 2, "EPOCHS": 2}
-
-
-@pytest.fixture
-def provider(qgis_processing):
-    """The provider, registered for the test and removed afterwards."""
-    prov = ScdscProvider()
-    QgsApplication.processingRegistry().addProvider(prov)
-    try:
-        yield prov
-    finally:
-        QgsApplication.processingRegistry().removeProvider(prov)
 
 
 @pytest.fixture

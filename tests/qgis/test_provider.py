@@ -14,12 +14,11 @@ from qgis.core import (QgsApplication, QgsProcessingException, QgsProcessingPara
                        QgsProcessingParameterRasterDestination)
 
 from scdsc_qgis import deps
-from scdsc_qgis.provider import ScdscProvider
 
 REPO = Path(__file__).resolve().parents[2]
 
 TRAINING = {"N_CLUSTERS", "MODE", "SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA",
-            "WINDOW", "SEED", "DEVICE"}
+            "WINDOW", "INIT", "SEED", "DEVICE"}
 PARAMETERS = {
     "scdsc:cluster": {"INPUT", "BANDS", "MASK", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE", "OUTPUT_MODEL",
                       "OUTPUT_REPORT"} | TRAINING,
@@ -29,18 +28,7 @@ PARAMETERS = {
 }
 DISPLAY_NAMES = {"scdsc:cluster": "SCDSC clustering", "scdsc:fit": "Train SCDSC model",
                  "scdsc:apply": "Apply SCDSC model", "scdsc:evaluate": "Evaluate clustering against reference"}
-ADVANCED = {"SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA", "WINDOW", "DEVICE"}
-
-
-@pytest.fixture
-def provider(qgis_processing):
-    """The provider, registered for the test and removed afterwards (kept referenced meanwhile)."""
-    prov = ScdscProvider()
-    assert QgsApplication.processingRegistry().addProvider(prov)
-    try:
-        yield prov
-    finally:
-        QgsApplication.processingRegistry().removeProvider(prov)
+ADVANCED = {"SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA", "WINDOW", "INIT", "DEVICE"}
 
 
 def test_provider_registers_four_algorithms(provider):

@@ -7,10 +7,8 @@ import sys
 
 import numpy as np
 import pytest
-from qgis.core import QgsApplication
 from threadpoolctl import threadpool_limits
 
-from scdsc_qgis.provider import ScdscProvider
 from tests.conftest import planted_cube, write_raster
 from tests.qgis.qgis_process_helpers import QGIS_PROCESS, make_profile, qgis_env
 
@@ -23,17 +21,6 @@ SEED, K = 5, 3
 # Only the knobs all three front ends share; everything else stays at the defaults, as a user would run it.
 CLI_TUNING = ["--pretrain-epochs", "2", "--epochs", "2"]
 ALG_TUNING = {"PRETRAIN_EPOCHS": 2, "EPOCHS": 2}
-
-
-@pytest.fixture
-def provider(qgis_processing):
-    """The provider, registered for the test and removed afterwards."""
-    prov = ScdscProvider()
-    QgsApplication.processingRegistry().addProvider(prov)
-    try:
-        yield prov
-    finally:
-        QgsApplication.processingRegistry().removeProvider(prov)
 
 
 def _folder(root, name):
