@@ -303,6 +303,7 @@ METHODS: Dict[str, MethodSpec] = {m.name: m for m in [
     _scdsc("scdsc-paper-local", "paper, local only (α=0)", "alpha=0", mode="paper", alpha=0.0),
     _scdsc("scdsc-paper-mc", "paper, mini-cluster only (β=0)", "beta=0", mode="paper", beta=0.0),
     _scdsc("scdsc-fast", "SCDSC fast mode (MC&L)", "the estimator's default", mode="fast"),
+    _scdsc("scdsc-fast-kmeans", "fast, k-means start (as the paper)", "init=kmeans", mode="fast", init="kmeans"),
     _scdsc("scdsc-fast-none", "fast, no context terms (α=β=0)", "alpha=0, beta=0", mode="fast", alpha=0.0, beta=0.0),
     _scdsc("scdsc-fast-local", "fast, local only (α=0)", "alpha=0", mode="fast", alpha=0.0),
     _scdsc("scdsc-fast-mc", "fast, mini-cluster only (β=0)", "beta=0", mode="fast", beta=0.0),

@@ -9,7 +9,7 @@ from .runner import Job, make_jobs
 from .scenes import SCENE_NAMES
 
 BASELINES = ("kmeans", "finch", "finch-patch", "gmm", "spectral")
-FAST_ABLATIONS = ("scdsc-fast", "scdsc-fast-none", "scdsc-fast-local", "scdsc-fast-mc")
+FAST_ABLATIONS = ("scdsc-fast", "scdsc-fast-kmeans", "scdsc-fast-none", "scdsc-fast-local", "scdsc-fast-mc")
 #: Label-free alternatives to the fast-mode defaults, tried on every scene alike (never tuned per scene).
 EXPLORE = ("scdsc:mode=fast,init=finch", "scdsc:mode=fast,beta=7", "scdsc:mode=fast,alpha=0,init=finch",
            "scdsc:mode=fast,alpha=1", "scdsc:mode=fast,finch_level=3", "scdsc:mode=fast,finch_level=2")
