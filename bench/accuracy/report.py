@@ -45,8 +45,8 @@ def provenance(records: Sequence[dict], results: Path, report_command: str) -> s
 
 
 def trajectory_table(records: Sequence[dict], scenes: Sequence[str], protocol: str) -> str:
-    """Where SCDSC's training goes, per method and scene: k-means start, best state along training, the state the
-    label-free rule selected, and the returned labels; plus how many runs end below their k-means start.
+    """Where SCDSC's training goes, per method and scene: start partition (k-means or FINCH cut to K), best state along training, the state the
+    label-free rule selected, and the returned labels; plus how many runs end below their start.
 
     "Best along training" is an oracle (it looks at the labels) shown only to tell a bad selection rule from a
     bad trajectory.
@@ -58,7 +58,7 @@ def trajectory_table(records: Sequence[dict], scenes: Sequence[str], protocol: s
         rows.setdefault((r["method"], r["scene"]), {})[int(r["seed"])] = r  # last record per seed
     if not rows:
         return "(no SCDSC run with a trace yet)"
-    lines = ["| method | scene | k-means start | start of training | best along training (oracle) | "
+    lines = ["| method | scene | start partition | start of training | best along training (oracle) | "
              "selected by confident ratio | returned | runs below their start |",
              "|---|---|---|---|---|---|---|---|"]
     for method in ordered_methods(m for m, _ in rows):

@@ -176,7 +176,7 @@ def run_jobs(jobs: Iterable[Job], scenes: Dict[str, Scene], results: os.PathLike
                 start = record.get("start", {}).get("oa")
                 log.info("   OA %.2f%%  NMI %.3f  kappa %.3f  %.1f s%s", 100 * record["oa"], record["nmi"],
                          record["kappa"], record["time_s"],
-                         "" if start is None else f"  (k-means start OA {100 * start:.2f}%)")
+                         "" if start is None else f"  (start partition OA {100 * start:.2f}%)")
     return written
 
 

@@ -124,11 +124,11 @@ def ordered_methods(names: Iterable[str]) -> List[str]:
 
 def scene_table(summaries: Dict[Tuple[str, str, str], Summary], scene: str, protocol: str,
                 methods: Optional[Sequence[str]] = None) -> str:
-    """One scene under one protocol: a row per method with OA (%), NMI, kappa, the k-means start and time."""
+    """One scene under one protocol: a row per method with OA (%), NMI, kappa, the start partition and time."""
     rows = [s for (sc, pr, _), s in summaries.items() if sc == scene and pr == protocol]
     by_method = {s.method: s for s in rows}
     order = ordered_methods(methods if methods is not None else by_method)
-    lines = ["| method | OA (%) | NMI | κ | its k-means start: OA (%) | time (s) | seeds |",
+    lines = ["| method | OA (%) | NMI | κ | its start partition: OA (%) | time (s) | seeds |",
              "|---|---|---|---|---|---|---|"]
     for m in order:
         s = by_method.get(m)

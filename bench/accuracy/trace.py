@@ -177,7 +177,7 @@ def plot_traces(traces: List[dict], out_path: Path, title: str = "") -> Path:
         ax.plot(steps, [100 * p["oa"] for p in t["points"]], color="tab:blue", label="OA of argmax s (%)")
         ax.plot(steps, [100 * p["ratio"] for p in t["points"]], color="tab:orange", ls="--",
                 label="confident ratio (%)")
-        ax.axhline(100 * t["kmeans"]["oa"], color="gray", ls=":", label="k-means start OA (%)")
+        ax.axhline(100 * t["kmeans"]["oa"], color="gray", ls=":", label="start partition OA (%)")
         sel = [p for p in t["points"] if p["step"] == t["selected_step"]]
         if sel:
             ax.plot([sel[0]["step"]], [100 * sel[0]["oa"]], "o", color="tab:red", label="selected state")
@@ -201,7 +201,7 @@ def plot_traces(traces: List[dict], out_path: Path, title: str = "") -> Path:
 def trajectory_figure(records: List[dict], maps_dir: Path, scenes: List[str], protocol: str, out_path: Path,
                       methods: Optional[List[str]] = None, seed: int = 0) -> Optional[Path]:
     """One panel per scene: OA (solid) and confident ratio (dashed) along training for each SCDSC method's run
-    with ``seed``, the k-means start as a dotted line and the selected state as a dot.
+    with ``seed``, the start partition as a dotted line and the selected state as a dot.
 
     Reads the ``*.trace.json`` files the runner saved beside the label maps; returns None if there is none.
     """
@@ -255,7 +255,7 @@ def trajectory_figure(records: List[dict], maps_dir: Path, scenes: List[str], pr
                 handles.append(h)
                 labels.append(lab)
     fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=7, frameon=False)
-    fig.suptitle("SCDSC along training — solid: OA; dashed: confident ratio; dotted: k-means start; "
+    fig.suptitle("SCDSC along training — solid: OA; dashed: confident ratio; dotted: start partition; "
                  "dot: selected state", fontsize=9)
     fig.tight_layout(rect=(0, 0.12, 1, 0.93))
     out_path = Path(out_path)
