@@ -19,7 +19,7 @@ def test_help_explains_every_cluster_option(capsys):
         build_parser().parse_args(["cluster", "--help"])
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
-    for option in ["--mask", "--bands", "--reference", "--confidence", "--model-out", "--mode", "--seed",
+    for option in ["--mask", "--bands", "--reference", "--confidence", "--model-out", "--mode", "--seed", "--init",
                    "--device", "--clusters"]:
         assert option in text
 
@@ -42,9 +42,11 @@ def test_cluster_then_evaluate(tmp_path, planted_raster, capsys):
 def test_bands_option_selects_bands(tmp_path, planted_raster):
     image, _ = planted_raster
     model = tmp_path / "m.npz"
-    assert main(["-q", "fit", image, str(model), "-k", "4", "--bands", "1-10,12"] + TINY) == 0
+    assert main(["-q", "fit", image, str(model), "-k", "4", "--bands", "1-10,12", "--init", "kmeans"] + TINY) == 0
     from scdsc_core.modelfile import load_model
-    assert load_model(model).n_features_in_ == 11
+    loaded = load_model(model)
+    assert loaded.n_features_in_ == 11
+    assert loaded.init == "kmeans" and loaded.fit_info_["init"] == "kmeans"  # --init reaches the estimator
 
 
 def test_bad_input_is_one_line_without_traceback(tmp_path):
