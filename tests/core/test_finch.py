@@ -446,6 +446,18 @@ def test_cut_to_k_equals_naive_merging(seed, k):
     np.testing.assert_array_equal(canonical(labels), naive_cut(X, result.partitions[level], k))
 
 
+def test_finch_cut_to_k_merges_the_closest_pair_of_means():
+    # Four tight groups on the unit circle: angles 0, 10, 90, 180 degrees. K=3 must merge the 0/10 pair.
+    rng = np.random.default_rng(0)
+    angles = np.repeat(np.deg2rad([0.0, 10.0, 90.0, 180.0]), 30) + 0.002 * rng.standard_normal(120)
+    points = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    start = np.repeat(np.arange(4), 30)
+    merged = finch_module._merge_closest_means(points, start, 3)
+    assert len(np.unique(merged)) == 3
+    assert len(np.unique(merged[:60])) == 1
+    assert len({merged[60], merged[90], merged[0]}) == 3
+
+
 def test_cut_to_k_refuses_a_k_above_the_finest_partition():
     X = np.random.default_rng(0).normal(size=(12, 3))
     result = finch(X)

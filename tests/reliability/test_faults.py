@@ -275,22 +275,24 @@ def test_memory_budget_below_one_row_is_refused(workspace, robustness):
 
 # (stage as the table names it, progress message prefix at which the user presses Cancel)
 STAGES = [
-    ("FINCH", "FINCH: first neighbours"),
-    ("pretraining", "Pretraining the autoencoder"),
-    ("initialisation (k-means + SVD)", "k-means on the latents"),
-    ("clustering", "Clustering: step"),
-    ("inference", "Labelling pixels"),
-    ("writing the label raster", "Writing the label raster"),
-    ("writing the model", "Saving the model"),
-    ("writing the report", "Writing the report"),
+    ("FINCH", "FINCH: first neighbours", {}),
+    ("pretraining", "Pretraining the autoencoder", {}),
+    ("initialisation (FINCH start + SVD)", "Latents of the FINCH start", {}),
+    ("initialisation (k-means + SVD)", "k-means on the latents", {"init": "kmeans"}),
+    ("clustering", "Clustering: step", {}),
+    ("inference", "Labelling pixels", {}),
+    ("writing the label raster", "Writing the label raster", {}),
+    ("writing the model", "Saving the model", {}),
+    ("writing the report", "Writing the report", {}),
 ]
 
 
-@pytest.mark.parametrize("stage, prefix", STAGES, ids=[s for s, _ in STAGES])
-def test_cancel_at_every_stage(workspace, robustness, stage, prefix):
+@pytest.mark.parametrize("stage, prefix, extra", STAGES, ids=[s for s, _, _ in STAGES])
+def test_cancel_at_every_stage(workspace, robustness, stage, prefix, extra):
     """Cancel pressed during each stage, with a previous run's outputs in place: they stay byte-identical."""
     inputs, image, outputs = workspace
-    cluster_raster(image, **_all_outputs(outputs), n_clusters=3, seed=1, params=FAST)
+    params = dict(FAST, **extra)
+    cluster_raster(image, **_all_outputs(outputs), n_clusters=3, seed=1, params=params)
     state, before = folder_state(outputs), folder_state(inputs)
     pressed, after_cancel = [], []
 
@@ -301,7 +303,7 @@ def test_cancel_at_every_stage(workspace, robustness, stage, prefix):
             pressed.append(message)
 
     with pytest.raises(ScdscCancelled) as info:
-        cluster_raster(image, **_all_outputs(outputs), n_clusters=3, seed=0, params=FAST, progress=progress,
+        cluster_raster(image, **_all_outputs(outputs), n_clusters=3, seed=0, params=params, progress=progress,
                        cancelled=lambda: bool(pressed))
     assert pressed, f"the run never reached {prefix!r}"
     assert all(m.startswith(prefix.split(":")[0]) for m in after_cancel), after_cancel  # stopped in this stage
