@@ -27,6 +27,15 @@ from typing import Any, Dict, Iterable, List, Optional
 log = logging.getLogger("bench.runner")
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def repo_relative(path) -> str:
+    """``path`` relative to the repository when it lies inside it (records must not carry this machine's paths)."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(REPO))
+    except ValueError:
+        return str(path)
 RESULTS = REPO / "bench" / "results"
 LOGS = Path(os.environ.get("SCDSC_BENCH_DATA", REPO / ".bench-data")) / "logs"
 
@@ -188,7 +197,7 @@ def run_job(job: Dict[str, Any], *, timeout: Optional[float] = None, log_dir: Op
                    "stages": {}, "accuracy": {}, "extra": {},
                    "command": command or " ".join(shlex.quote(a) for a in sys.argv),
                    "job_command": job_command(job), "commit": git_commit(), "machine": machine_info(),
-                   "log": str(log_path)})
+                   "log": repo_relative(log_path)})
     with tempfile.TemporaryDirectory(prefix="scdsc-bench-") as tmp:
         job_file, result_file = Path(tmp) / "job.json", Path(tmp) / "result.json"
         job_file.write_text(json.dumps({**job, "workdir": tmp}, default=str))

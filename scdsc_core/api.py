@@ -147,8 +147,7 @@ def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: Ba
     targets = _check_outputs(inputs, output=output, confidence=confidence, proba=proba)
     estimator = load_model(model)
     estimator.device = device
-    source = _open_for_model(input, bands, {"fit_info": estimator.fit_info_,
-                                            "n_features_in": estimator.n_features_in_}, zero_is_nodata)
+    source = _open_for_model(input, bands, estimator.n_features_in_, estimator.fit_info_, zero_is_nodata)
     cluster_mask = _load_mask(mask, source)
     ref = _read_reference(reference, source)
     p(0.02, "Labelling pixels")
@@ -301,14 +300,14 @@ def check_model_input(model: PathLike, input: PathLike, bands: BandSpec = None, 
     """
     from .modelfile import read_model_info
 
-    _open_for_model(input, bands, read_model_info(model), zero_is_nodata)
+    info = read_model_info(model)
+    _open_for_model(input, bands, info["n_features_in"], info["fit_info"], zero_is_nodata)
 
 
-def _open_for_model(input, bands, info: Dict[str, Any], zero_is_nodata):
-    """The raster opened with the model's band selection (``info``: the model file's metadata)."""
+def _open_for_model(input, bands, n_features_in: int, fit_info: Dict[str, Any], zero_is_nodata):
+    """The raster opened with the model's band selection (``fit_info``: the training raster's bands)."""
     from .raster import open_raster
 
-    fit_info = info.get("fit_info") or {}
     if bands is None:
         recorded = fit_info.get("band_indices") or None
         total = fit_info.get("source_band_count") or 0
@@ -319,8 +318,8 @@ def _open_for_model(input, bands, info: Dict[str, Any], zero_is_nodata):
             source = probe
             bands = None
     source = open_raster(input, bands, zero_is_nodata=zero_is_nodata) if bands is not None else source
-    if source.n_bands != info["n_features_in"]:
-        raise ScdscError(f"the model was trained on {info['n_features_in']} bands but {input} gives "
+    if source.n_bands != n_features_in:
+        raise ScdscError(f"the model was trained on {n_features_in} bands but {input} gives "
                          f"{source.n_bands} selected bands: choose the same bands as in training")
     return source
 

@@ -7,7 +7,7 @@ import json
 import math
 import os
 import zipfile
-from typing import Any, Dict
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
@@ -171,31 +171,21 @@ def read_model_info(path) -> Dict[str, Any]:
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise ScdscError(f"model file {path} does not exist")
-    try:
-        archive = np.load(path, allow_pickle=False)
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise _fail(path, "it is a single .npy array, not an .npz archive")
-        with archive:
-            arrays = {META_KEY: archive[META_KEY]} if META_KEY in archive.files else {}
-    except ScdscError:
-        raise
-    except Exception as exc:  # zipfile, zlib, ValueError...: any decoder failure of a damaged file
-        raise _fail(path, f"the archive cannot be read ({type(exc).__name__}: {exc})") from None
-    return _read_meta(path, arrays)
+    return _read_meta(path, _read_arrays(path, only=(META_KEY,)))
 
 
 def _fail(path: str, problem: str) -> ScdscError:
     return ScdscError(f"model file {path} is not a valid SCDSC model: {problem}")
 
 
-def _read_arrays(path: str) -> Dict[str, np.ndarray]:
-    """Every array of the file, read eagerly so that a corrupt member fails here."""
+def _read_arrays(path: str, only: Optional[Tuple[str, ...]] = None) -> Dict[str, np.ndarray]:
+    """Every array of the file (or those named in ``only``), read eagerly so that a corrupt member fails here."""
     try:
         archive = np.load(path, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise _fail(path, "it is a single .npy array, not an .npz archive")
         with archive:
-            return {name: archive[name] for name in archive.files}
+            return {name: archive[name] for name in archive.files if only is None or name in only}
     except ScdscError:
         raise
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, RuntimeError, TypeError) as exc:
