@@ -11,6 +11,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from .blas import matmul
 from .errors import ScdscError, ScdscWarning
 from .progress import Progress, as_progress
 
@@ -234,7 +235,7 @@ def _float64_first_neighbours(X: np.ndarray, norms: np.ndarray, rows: np.ndarray
 
 def _float64_tile(X, norms, q, rows, col, col_stop):
     """Float64 cosines of the query rows with points col..col_stop-1, the rows themselves at -inf."""
-    sims = q @ _unit_rows_float64(X, norms, np.arange(col, col_stop)).T
+    sims = matmul(q, _unit_rows_float64(X, norms, np.arange(col, col_stop)).T)
     own = (rows >= col) & (rows < col_stop)
     sims[np.flatnonzero(own), rows[own] - col] = -np.inf
     return sims
@@ -546,7 +547,7 @@ def _big_hub(X, norms, members, threshold):
         u = _unit_rows_float64(X, norms, left)
         for b in range(a, members.size, tile):
             right = members[b:b + tile]
-            d = 1.0 - u @ _unit_rows_float64(X, norms, right).T
+            d = 1.0 - matmul(u, _unit_rows_float64(X, norms, right).T)
             if a == b:  # each unordered pair once, no self pairs
                 d[np.tril_indices(left.size)] = -np.inf if threshold is None else np.inf
             if threshold is None:
@@ -739,7 +740,7 @@ def _merge_closest_means(x: np.ndarray, labels: np.ndarray, k: int) -> np.ndarra
         return v / np.where(norm > 0, norm, 1.0)
 
     u = unit(sums / sizes[:, None])
-    dist = 1.0 - u @ u.T
+    dist = 1.0 - matmul(u, u.T)
     np.fill_diagonal(dist, np.inf)
     for _ in range(n_groups - k):
         a, b = sorted(np.unravel_index(np.argmin(dist), dist.shape))
@@ -750,7 +751,7 @@ def _merge_closest_means(x: np.ndarray, labels: np.ndarray, k: int) -> np.ndarra
         dist[b, :] = np.inf
         dist[:, b] = np.inf
         u[a] = unit(sums[a] / sizes[a])
-        row = 1.0 - u @ u[a]
+        row = 1.0 - matmul(u, u[a])
         row[~alive] = np.inf
         row[a] = np.inf
         dist[a, :] = row

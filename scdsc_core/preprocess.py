@@ -8,6 +8,7 @@ from typing import Optional
 import numpy as np
 import torch
 
+from .blas import matmul
 from .errors import ScdscError
 from .progress import as_progress
 
@@ -171,7 +172,7 @@ class Preprocessor:
         for i in range(0, len(pixels), step):
             standardised = (pixels[i:i + step].astype(np.float64) - mean) / scale
             pca_mean += standardised.sum(axis=0)
-            cov += standardised.T @ standardised
+            cov += matmul(standardised.T, standardised)
         n = len(pixels)
         pca_mean /= n
         cov = cov / n - np.outer(pca_mean, pca_mean)
@@ -195,7 +196,7 @@ class Preprocessor:
         mean = self.mean_.astype(np.float32)
         scale = self.scale_.astype(np.float32)
         standardised = (pixels - mean) / scale - self.pca_mean_.astype(np.float32)
-        return standardised @ self.components_.T.astype(np.float32)
+        return matmul(standardised, self.components_.T.astype(np.float32))
 
     def fit_patch_stats(self, X8: np.ndarray, rows: np.ndarray, cols: np.ndarray, patch_size: int,
                         progress=None) -> "Preprocessor":
@@ -399,7 +400,7 @@ def finch_features(X8: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, patch:
              n, n_features, k, len(pick))
 
     projection = torch.from_numpy(components.T.astype(np.float32))
-    offset = torch.from_numpy((centre.astype(np.float32) @ components.T.astype(np.float32)))
+    offset = torch.from_numpy(matmul(centre.astype(np.float32), components.T.astype(np.float32)))
     out = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, block):
         apply_p.check()
