@@ -10,6 +10,7 @@ from typing import Callable, Dict, List, Tuple
 import numpy as np
 from scipy import ndimage
 
+from .blas import matmul
 from .errors import ScdscError
 
 logger = logging.getLogger("scdsc_core.synthetic")
@@ -22,9 +23,10 @@ CLASS_COLORS: Tuple[Tuple[int, int, int], ...] = (
     (31, 120, 180), (51, 160, 44), (230, 200, 90), (166, 110, 60), (90, 90, 90), (215, 48, 39))
 WATER, VEGETATION, DRY_GRASS, BARE_SOIL, ASPHALT, ROOFS = range(1, 7)
 
-# Georeferencing: UTM zone 33N, 10 m pixels, the upper-left corner in Lower Austria.
+# Georeferencing: UTM zone 33N, 5 m pixels (an airborne sensor's ground sampling), the upper-left corner in Lower
+# Austria. The layout is drawn in metres, so objects keep their size on the ground whatever the pixel size.
 EPSG = 32633
-PIXEL_SIZE = 10.0
+PIXEL_SIZE = 5.0
 ORIGIN = (530_000.0, 5_350_000.0)
 
 # Spectral sampling: 400 nm onwards in steps of 17.5 nm (120 bands reach 2482.5 nm, like an EnMAP/PRISMA range).
@@ -52,7 +54,7 @@ class SyntheticScene:
     class_colors : list of (r, g, b)
         Map colours of classes 1..K.
     geotransform : tuple of 6 float
-        GDAL geotransform (10 m pixels, north up).
+        GDAL geotransform (5 m pixels, north up).
     epsg : int
         EPSG code of the coordinate reference system (32633, UTM 33N).
     """
@@ -66,18 +68,21 @@ class SyntheticScene:
     epsg: int = EPSG
 
 
-def make_scene(*, width: int = 128, height: int = 112, n_bands: int = 120, seed: int = 0) -> SyntheticScene:
+def make_scene(*, width: int = 192, height: int = 168, n_bands: int = 120, seed: int = 0) -> SyntheticScene:
     """Generate the demo scene: six land-cover classes with plausible spectra, shapes, mixing and noise.
 
-    - **Layout.** Fields are Voronoi polygons of vegetation, dry grass and bare soil; a meandering river crosses the
-      scene; straight roads join the borders; rectangular buildings with red-tile roofs cluster along the roads
-      and a few stand alone.
+    - **Layout.** Drawn in metres at airborne resolution (5 m pixels). Parcels are Voronoi polygons of about 5 ha,
+      each a field (vegetation, dry grass or bare soil), a pond, a paved yard or a built-up plot whose halls
+      (70-140 m by 44-80 m, red-tile roofs) stand in rows a lane apart; every use gets about the same share of the
+      ground. A meandering river (50-80 m wide) crosses the scene and three straight 30 m roads join its borders.
+      Objects are larger than SCDSC's 17 x 17-pixel context, as in the airborne scenes it was designed for
+      (a 10 m scene with 3-pixel roads and single houses reached OA 0.74 only; docs/benchmarks.md).
     - **Spectra.** Vegetation has a green peak, a red edge and an NIR plateau with water absorption dips near 1450
       and 1940 nm; dry grass a weak red edge and cellulose absorption near 2100 nm; bare soil rises smoothly; water
       is dark and falls to about 0 in the NIR; asphalt is dark and flat; red tiles rise sharply near 590 nm and
       show iron-oxide absorption near 880 nm.
     - **Variation.** Each class's spectrum varies with two spatially correlated parameters (vigour, moisture,
-      turbidity, ageing, ... per class; fields also get their own offset), and brightness varies smoothly.
+      turbidity, ageing, ... per class; each field also gets its own offset), and brightness varies smoothly.
     - **Mixing and noise.** Class abundances are blurred a little, so border pixels are mixtures; Gaussian sensor
       noise is added, stronger in the atmospheric water-vapour bands.
 
@@ -86,8 +91,8 @@ def make_scene(*, width: int = 128, height: int = 112, n_bands: int = 120, seed:
 
     Parameters
     ----------
-    width, height : int, default=128, 112
-        Size in pixels (at least 32 each).
+    width, height : int, default=192, 168
+        Size in pixels (at least 32 each); the default covers 960 m x 840 m.
     n_bands : int, default=120
         Bands from 400 nm in steps of 17.5 nm (at least 8).
     seed : int, default=0
@@ -126,7 +131,7 @@ def write_scene(folder, **kwargs) -> Tuple[str, str]:
 
     The image is float32 reflectance, one band per wavelength, each band described as ``"band N (λ nm)"`` with
     ``wavelength`` and ``wavelength_units`` metadata. The labels are a Byte raster (classes 1..K, 0 = nodata)
-    with GDAL category names and a colour table. Both are in EPSG:32633 with 10 m pixels. ``labels.qml`` shows
+    with GDAL category names and a colour table. Both are in EPSG:32633 with 5 m pixels. ``labels.qml`` shows
     the classes in their map colours, ``image.qml`` the image in true colour.
 
     Parameters
@@ -250,44 +255,64 @@ def _write_true_colour_style(path: str, wavelengths_nm) -> None:
 # Layout
 # --------------------------------------------------------------------------------------------------------------
 
-def _layout(height: int, width: int, rng: np.random.Generator) -> np.ndarray:
-    """The class map: Voronoi fields, then rivers, roads and buildings painted over them.
+# Object sizes on the ground, in metres (converted to pixels with PIXEL_SIZE).
+PARCEL_AREA_M2 = 50_000.0           # one parcel per ~5 ha
+RIVER_WIDTH_M = (50.0, 80.0)        # narrowest and widest
+ROAD_HALF_WIDTH_M = 15.0
+HALL_HALF_LENGTH_M = (35.0, 70.0)   # farm and warehouse halls on the built-up parcels
+HALL_HALF_WIDTH_M = (22.0, 40.0)
+MIN_HALL_M2 = 1000.0
+NETWORK_AREA_M2 = 1280.0 * 1120.0   # one river and one road network per ~1.4 km²
+# What a parcel is used for; every use gets about the same share of the parcels' area.
+PARCEL_USES = (VEGETATION, DRY_GRASS, BARE_SOIL, WATER, ASPHALT, ROOFS)
 
-    Counts grow with the scene (the default 128 x 112 scene has 24 fields, one river and three roads), so that
-    the class shares stay about the same at any size.
+
+def _layout(height: int, width: int, rng: np.random.Generator) -> np.ndarray:
+    """The class map: Voronoi parcels (crops, ponds, paved yards, built-up plots), then a river and roads.
+
+    Counts grow with the ground area (the default 960 m x 840 m scene has 16 parcels, one river and three roads),
+    so that the class shares stay about the same at any size.
     """
     rows, cols = np.mgrid[0:height, 0:width].astype(np.float64)
-    area_scale = height * width / (128 * 112)
-    linear_scale = max(1, int(round(np.sqrt(area_scale))))
-    labels = _fields(rows, cols, rng, n_fields=max(6, int(round(24 * area_scale))))
-    for i in range(linear_scale):
-        labels[_river(rows, cols, rng, (i + 0.5) / linear_scale, 1.0 / linear_scale)] = WATER
+    area_m2 = height * width * PIXEL_SIZE ** 2
+    networks = max(1, int(round(np.sqrt(area_m2 / NETWORK_AREA_M2))))
+    owner, use = _parcels(rows, cols, rng, n_parcels=max(6, int(round(area_m2 / PARCEL_AREA_M2))))
+    labels = use[owner]
+    for i in range(networks):
+        labels[_river(rows, cols, rng, (i + 0.5) / networks, 1.0 / networks)] = WATER
     roads = np.zeros(labels.shape, dtype=bool)
-    for _ in range(linear_scale):
+    for _ in range(networks):
         roads |= _roads(rows, cols, rng)
     labels[roads] = ASPHALT
-    labels[_buildings(labels, roads, rng)] = ROOFS
+    for parcel in np.flatnonzero(use == ROOFS):
+        plot = (owner == parcel) & (labels == ROOFS)
+        labels[plot] = ASPHALT
+        labels[_halls(plot, rng)] = ROOFS
     return labels
 
 
-def _fields(rows, cols, rng, n_fields: int) -> np.ndarray:
-    """Voronoi polygons, each one vegetation, dry grass or bare soil (each of the three used about equally)."""
+def _parcels(rows, cols, rng, n_parcels: int):
+    """Voronoi parcels and their uses: the owner parcel of every pixel and the use (class) of every parcel."""
     height, width = rows.shape
     from scipy.spatial import cKDTree
 
-    centres = rng.uniform([0, 0], [height, width], size=(n_fields, 2))
+    centres = rng.uniform([0, 0], [height, width], size=(n_parcels, 2))
     owner = cKDTree(centres).query(np.stack([rows.ravel(), cols.ravel()], axis=1))[1].reshape(rows.shape)
-    kinds = np.array([VEGETATION, DRY_GRASS, BARE_SOIL])
-    # Hand the crops out in turn, largest field first, so that no crop ends up with a tiny share.
-    order = np.argsort(-np.bincount(owner.ravel(), minlength=n_fields), kind="stable")
-    crop = np.empty(n_fields, dtype=np.uint8)
-    start = rng.integers(0, 3)
-    crop[order] = kinds[(start + np.arange(n_fields)) % 3]
-    return crop[owner]
+    # Largest parcel first, each to the use with the least area so far: the uses get about equal shares.
+    areas = np.bincount(owner.ravel(), minlength=n_parcels)
+    uses = np.array(PARCEL_USES, dtype=np.uint8)
+    use = np.empty(n_parcels, dtype=np.uint8)
+    use_area = np.zeros(len(uses))
+    rotation = rng.permutation(len(uses))   # which use gets the largest parcel (ties go in this order)
+    for parcel in np.argsort(-areas, kind="stable"):
+        pick = rotation[np.argmin(use_area[rotation])]
+        use[parcel] = uses[pick]
+        use_area[pick] += areas[parcel]
+    return owner, use
 
 
 def _river(rows, cols, rng, centre: float, share: float) -> np.ndarray:
-    """A meandering river from the top to the bottom edge, 5-8 pixels wide, around column ``centre·width``
+    """A meandering river from the top to the bottom edge, 50-80 m wide, around column ``centre·width``
     (``share`` is the fraction of the width it may wander over)."""
     height, width = rows.shape
     t = np.linspace(-0.1, 1.1, 600)
@@ -298,56 +323,59 @@ def _river(rows, cols, rng, centre: float, share: float) -> np.ndarray:
     line_rows = t * height
     line_cols = (centre_col + amplitude * np.sin(2 * np.pi * line_rows / wavelength + phase)
                  + 0.3 * amplitude * np.sin(2 * np.pi * line_rows / (0.37 * wavelength) + 2 * phase))
-    half_width = 0.5 * (5.0 + 3.0 * (0.5 + 0.5 * np.sin(2 * np.pi * t * 1.3 + phase)))
+    narrow, wide = (w / PIXEL_SIZE for w in RIVER_WIDTH_M)
+    half_width = 0.5 * (narrow + (wide - narrow) * (0.5 + 0.5 * np.sin(2 * np.pi * t * 1.3 + phase)))
     distance, nearest = _distance_to_polyline(rows, cols, line_rows, line_cols, half_width.max())
     return distance <= half_width[np.minimum(nearest, t.size - 1)]
 
 
 def _roads(rows, cols, rng) -> np.ndarray:
-    """Three straight roads, 3 pixels wide: two crossing the scene and one branch joining the first."""
+    """Three straight roads, 30 m wide: two crossing the scene and one branch joining the first."""
     height, width = rows.shape
+    half_width = ROAD_HALF_WIDTH_M / PIXEL_SIZE
     mask = np.zeros(rows.shape, dtype=bool)
     a = (rng.uniform(0.15, 0.4) * height, -2.0)
     b = (rng.uniform(0.5, 0.85) * height, width + 1.0)
     c = (-2.0, rng.uniform(0.15, 0.45) * width)
     d = (height + 1.0, rng.uniform(0.55, 0.9) * width)
     for (r0, c0), (r1, c1) in ((a, b), (c, d)):
-        mask |= _distance_to_segment(rows, cols, r0, c0, r1, c1) <= 1.5
+        mask |= _distance_to_segment(rows, cols, r0, c0, r1, c1) <= half_width
     # A branch from a point of the first road to the bottom edge.
     s = rng.uniform(0.2, 0.4)
     start = (a[0] + s * (b[0] - a[0]), a[1] + s * (b[1] - a[1]))
-    mask |= _distance_to_segment(rows, cols, *start, height + 1.0, start[1] + rng.uniform(-0.2, 0.2) * width) <= 1.5
+    end_col = start[1] + rng.uniform(-0.2, 0.2) * width
+    mask |= _distance_to_segment(rows, cols, *start, height + 1.0, end_col) <= half_width
     return mask
 
 
-def _buildings(labels, roads, rng) -> np.ndarray:
-    """Rectangular buildings (some rotated) next to the roads, plus a few farms; never on water or roads."""
-    height, width = labels.shape
-    roofs = np.zeros(labels.shape, dtype=bool)
-    blocked = ndimage.binary_dilation((labels == WATER) | roads, iterations=1)
-    near_road = ndimage.binary_dilation(roads, iterations=6) & ~ndimage.binary_dilation(roads, iterations=2)
-    road_sites = np.argwhere(near_road)
-    target = int(0.055 * height * width)  # about 5.5 % of the scene under roofs
-    covered, attempts = 0, 0
-    local_rows, local_cols = np.mgrid[-7:8, -7:8].astype(np.float64)  # a building fits in 15 x 15 pixels
-    while covered < target and attempts < 20 * target // 25 + 100:
-        attempts += 1
-        if rng.uniform() < 0.8 and road_sites.size:
-            r, c = road_sites[rng.integers(0, len(road_sites))]
-        else:
-            r, c = rng.integers(0, height), rng.integers(0, width)
-        half_long, half_short = rng.uniform(2.5, 5.0), rng.uniform(1.8, 3.2)
-        angle = rng.choice([0.0, np.pi / 2]) if rng.uniform() < 0.6 else rng.uniform(0, np.pi)
-        along = local_rows * np.cos(angle) + local_cols * np.sin(angle)
-        across = -local_rows * np.sin(angle) + local_cols * np.cos(angle)
-        inside = (np.abs(along) <= half_long) & (np.abs(across) <= half_short)
-        rr, cc = local_rows[inside].astype(int) + r, local_cols[inside].astype(int) + c
-        keep = (rr >= 0) & (rr < height) & (cc >= 0) & (cc < width)
-        rr, cc = rr[keep], cc[keep]
-        if rr.size < 6 or blocked[rr, cc].any() or roofs[rr, cc].any():
-            continue
-        roofs[rr, cc] = True
-        covered += rr.size
+def _halls(plot, rng) -> np.ndarray:
+    """Rectangular halls in rows inside a built-up plot, separated by lanes, like a farmyard or a depot."""
+    roofs = np.zeros(plot.shape, dtype=bool)
+    inside_plot = ndimage.binary_erosion(plot, iterations=1)
+    if not inside_plot.any():
+        return roofs
+    rows, cols = np.nonzero(inside_plot)
+    (long_low, long_high), (short_low, short_high) = ((lo / PIXEL_SIZE, hi / PIXEL_SIZE) for lo, hi in
+                                                      (HALL_HALF_LENGTH_M, HALL_HALF_WIDTH_M))
+    lane = 2.0
+    # One hall size per plot (a depot's halls are alike); the long side runs along the rows or the columns.
+    half = np.array([rng.uniform(short_low, short_high), rng.uniform(long_low, long_high)])
+    if rng.uniform() < 0.5:
+        half = half[::-1]
+    cell = 2 * half + lane
+    start = np.array([rows.min(), cols.min()]) - rng.uniform(0, 1, 2) * cell
+    for r_cell in np.arange(start[0], rows.max() + 1, cell[0]):
+        for c_cell in np.arange(start[1], cols.max() + 1, cell[1]):
+            centre = np.array([r_cell, c_cell]) + cell / 2
+            r_lo, c_lo = np.maximum(np.ceil(centre - half).astype(int), 0)
+            r_hi, c_hi = np.floor(centre + half).astype(int)
+            # A hall cut by the plot's edge (or a road through it) keeps its largest inner part, unless a sliver.
+            pieces, n_pieces = ndimage.label(inside_plot[r_lo:r_hi + 1, c_lo:c_hi + 1])
+            if not n_pieces:
+                continue
+            footprint = pieces == 1 + np.argmax(np.bincount(pieces.ravel())[1:])
+            if footprint.sum() >= MIN_HALL_M2 / PIXEL_SIZE ** 2:
+                roofs[r_lo:r_hi + 1, c_lo:c_hi + 1] |= footprint
     return roofs
 
 
@@ -449,6 +477,10 @@ def _smooth_field(shape, sigma: float, rng: np.random.Generator) -> np.ndarray:
     return (field_ - field_.mean()) / field_.std()
 
 
+# Correlation lengths (Gaussian sigma, metres) of the two spectral parameters and of brightness.
+VARIATION_LENGTH_M = (60.0, 90.0, 120.0)
+
+
 def _render(labels, wavelengths, rng: np.random.Generator, noise_rng: np.random.Generator) -> np.ndarray:
     """The (B, H, W) reflectance cube: per-pixel mixtures of varied class spectra, plus sensor noise."""
     height, width = labels.shape
@@ -458,12 +490,12 @@ def _render(labels, wavelengths, rng: np.random.Generator, noise_rng: np.random.
     d_p = class_spectra(wavelengths, 1.0, 0.0) - base
     d_q = class_spectra(wavelengths, 0.0, 1.0) - base
     # Spatially correlated parameters; fields also get a per-polygon offset (a crop's stage differs per field).
-    p = 0.35 * _smooth_field(labels.shape, 6.0, rng)
-    q = 0.35 * _smooth_field(labels.shape, 9.0, rng)
+    p = 0.35 * _smooth_field(labels.shape, VARIATION_LENGTH_M[0] / PIXEL_SIZE, rng)
+    q = 0.35 * _smooth_field(labels.shape, VARIATION_LENGTH_M[1] / PIXEL_SIZE, rng)
     _, parcel = np.unique(ndimage.label(np.isin(labels, (VEGETATION, DRY_GRASS, BARE_SOIL)))[0],
                           return_inverse=True)
     p = p + rng.normal(0.0, 0.15, parcel.max() + 1)[parcel.reshape(labels.shape)]
-    brightness = 1.0 + 0.06 * _smooth_field(labels.shape, 12.0, rng)
+    brightness = 1.0 + 0.06 * _smooth_field(labels.shape, VARIATION_LENGTH_M[2] / PIXEL_SIZE, rng)
     # Mixed pixels at borders: blurred class abundances (sum to 1).
     abundance = np.stack([ndimage.gaussian_filter((labels == k).astype(np.float64), 0.6, mode="nearest")
                           for k in range(1, n_classes + 1)])
@@ -473,7 +505,7 @@ def _render(labels, wavelengths, rng: np.random.Generator, noise_rng: np.random.
     weights = np.concatenate([a, a * pf, a * qf], axis=1) * brightness.reshape(-1, 1)   # (N, 3K)
     spectra = np.concatenate([base, d_p, d_q], axis=0)         # (3K, B)
     # Bands first from the start: (3K, B)^T @ (N, 3K)^T gives (B, N) without a transposed copy.
-    cube = (spectra.T.astype(np.float32) @ weights.T.astype(np.float32))
+    cube = matmul(spectra.T.astype(np.float32), weights.T.astype(np.float32))
     # Sensor noise: a floor plus a signal-dependent part, larger where the atmosphere absorbs (1400/1900 nm).
     atmosphere = _gauss(wavelengths, 1400, 40) + _gauss(wavelengths, 1880, 50) + 0.5 * _sigmoid(wavelengths, 2400, 40)
     sigma = (0.003 + 0.008 * atmosphere).astype(np.float32)[:, None]

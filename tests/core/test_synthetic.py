@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
+from scdsc_core import synthetic
 from scdsc_core.errors import ScdscError
 from scdsc_core.metrics import evaluate_labels
-from scdsc_core.synthetic import (ASPHALT, BARE_SOIL, CLASS_COLORS, CLASS_NAMES, DRY_GRASS, ROOFS, VEGETATION,
-                                  WATER, SyntheticScene, class_spectra, make_scene, write_scene)
+from scdsc_core.synthetic import (ASPHALT, BARE_SOIL, CLASS_COLORS, CLASS_NAMES, DRY_GRASS, PIXEL_SIZE, ROOFS,
+                                  VEGETATION, WATER, SyntheticScene, class_spectra, make_scene, write_scene)
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +32,8 @@ def mean_spectrum(scene_, k, pure=True):
 
 def test_shapes_types_and_ranges(scene):
     assert isinstance(scene, SyntheticScene)
-    assert scene.cube.shape == (120, 112, 128) and scene.cube.dtype == np.float32
-    assert scene.labels.shape == (112, 128) and scene.labels.dtype == np.uint8
+    assert scene.cube.shape == (120, 168, 192) and scene.cube.dtype == np.float32
+    assert scene.labels.shape == (168, 192) and scene.labels.dtype == np.uint8
     assert 0.0 <= scene.cube.min() and scene.cube.max() <= 1.0
     assert set(np.unique(scene.labels)) == set(range(1, 7))
     assert scene.class_names == list(CLASS_NAMES) and len(scene.class_colors) == 6
@@ -87,23 +88,34 @@ def test_class_spectra_function_matches_the_cube(scene):
             np.testing.assert_allclose(mean_spectrum(scene, k), pure[k - 1], atol=0.05)
 
 
-def test_shapes_river_roads_buildings(scene):
-    # A river from the top to the bottom edge (roads cross it on bridges), 4 to 12 pixels wide, meandering.
-    water = scene.labels == WATER
-    rows_with_water = water.any(axis=1)
-    assert rows_with_water[0] and rows_with_water[-1] and rows_with_water.mean() > 0.9
-    widths = water.sum(axis=1)[rows_with_water]
-    assert 4 <= np.median(widths) <= 12
-    centres = np.array([np.flatnonzero(row).mean() for row in water[rows_with_water]])
+def test_shapes_river_roads_halls(scene):
+    assert scene.geotransform[1] == PIXEL_SIZE == 5.0 and scene.geotransform[5] == -5.0
+    # The river runs from the top to the bottom edge, 50 to 80 m wide, meandering.
+    rows, cols = np.mgrid[0:168, 0:192].astype(np.float64)
+    river = synthetic._river(rows, cols, np.random.default_rng(3), 0.5, 1.0)
+    rows_with_water = river.any(axis=1)
+    assert rows_with_water.all()
+    widths_m = river.sum(axis=1) * PIXEL_SIZE
+    assert 50 - PIXEL_SIZE <= np.median(widths_m) <= 80 + PIXEL_SIZE and widths_m.max() > widths_m.min()
+    centres = np.array([np.flatnonzero(row).mean() for row in river])
     assert centres.max() - centres.min() > 10
-    roads, _ = ndimage.label(scene.labels == ASPHALT, structure=np.ones((3, 3)))
-    assert np.bincount(roads.ravel())[1:].max() > 0.8 * (scene.labels == ASPHALT).sum()  # one network
-    roofs, n_buildings = ndimage.label(scene.labels == ROOFS)
-    assert n_buildings >= 10
-    sizes = np.bincount(roofs.ravel())[1:]
-    assert sizes.min() >= 6 and sizes.max() <= 120
-    for crop in (VEGETATION, DRY_GRASS, BARE_SOIL):  # several fields of every crop
-        assert ndimage.label(scene.labels == crop)[1] >= 3
+    assert (scene.labels == WATER)[0].any() or (scene.labels == WATER)[-1].any()
+    # The roads form one network, about 30 m wide.
+    roads = synthetic._roads(rows, cols, np.random.default_rng(3))
+    parts, n_parts = ndimage.label(roads, structure=np.ones((3, 3)))
+    assert n_parts == 1
+    widest_m = 2 * ndimage.distance_transform_edt(roads).max() * PIXEL_SIZE   # at a crossing: up to 1.5 widths
+    assert 25 <= widest_m <= 50, widest_m
+    # Halls: rectangles of at least 1000 m², no larger than the largest hall, in rows a lane apart.
+    halls, n_halls = ndimage.label(scene.labels == ROOFS)
+    assert n_halls >= 10
+    sizes_m2 = np.bincount(halls.ravel())[1:] * PIXEL_SIZE ** 2
+    assert sizes_m2.min() >= 1000 and sizes_m2.max() <= (140 + PIXEL_SIZE) * (80 + PIXEL_SIZE)
+    boxes = ndimage.find_objects(halls)
+    filled = [(halls[box] == i + 1).mean() for i, box in enumerate(boxes)]
+    assert np.isclose(filled, 1.0).sum() >= 0.3 * n_halls     # whole rectangles (edge halls follow the plot)
+    for use in (VEGETATION, DRY_GRASS, BARE_SOIL, WATER, ASPHALT):
+        assert ndimage.label(scene.labels == use)[1] >= 1
 
 
 def test_borders_are_mixed_and_variation_is_spatially_correlated(scene):
@@ -166,8 +178,8 @@ def test_written_image_georeferencing_and_metadata(written):
     (image, _), scene = written
     assert image.endswith("image.tif")
     ds = gdal.Open(image)
-    assert (ds.RasterXSize, ds.RasterYSize, ds.RasterCount) == (128, 112, 120)
-    assert ds.GetGeoTransform() == pytest.approx((530000.0, 10.0, 0.0, 5350000.0, 0.0, -10.0))
+    assert (ds.RasterXSize, ds.RasterYSize, ds.RasterCount) == (192, 168, 120)
+    assert ds.GetGeoTransform() == pytest.approx((530000.0, 5.0, 0.0, 5350000.0, 0.0, -5.0))
     srs = osr.SpatialReference(wkt=ds.GetProjection())
     assert srs.GetAuthorityName(None) == "EPSG" and srs.GetAuthorityCode(None) == "32633"
     b2 = ds.GetRasterBand(2)
@@ -190,7 +202,7 @@ def test_written_labels_with_categories_and_colours(written):
     assert band_.GetCategoryNames()[1:7] == list(CLASS_NAMES)
     table = band_.GetRasterColorTable()
     assert [table.GetColorEntry(k)[:3] for k in range(1, 7)] == [tuple(c) for c in CLASS_COLORS]
-    assert ds.GetGeoTransform() == pytest.approx((530000.0, 10.0, 0.0, 5350000.0, 0.0, -10.0))
+    assert ds.GetGeoTransform() == pytest.approx((530000.0, 5.0, 0.0, 5350000.0, 0.0, -5.0))
     qml = open(labels_path[:-4] + ".qml", encoding="utf-8").read()
     assert 'label="Red-tile roofs"' in qml and 'value="6"' in qml
 
@@ -200,7 +212,7 @@ def test_written_scene_reads_as_a_raster_source(written):
 
     (image, labels_path), scene = written
     source = open_raster(image)
-    assert source.shape == (112, 128) and source.n_bands == 120
+    assert source.shape == (168, 192) and source.n_bands == 120
     assert source.wavelengths[:2] == [400.0, 417.5]
     labels, _, names = read_label_raster(labels_path)
     np.testing.assert_array_equal(labels, scene.labels)
