@@ -207,7 +207,10 @@ def always_approximate(monkeypatch):
     monkeypatch.setattr(finch_module, "_APPROX_MIN_POINTS", 0)
 
 
-def test_approximate_first_neighbours_on_clustered_data(always_approximate):
+@pytest.mark.parametrize("reduced_dims", [None, 48])
+def test_approximate_first_neighbours_on_clustered_data(always_approximate, monkeypatch, reduced_dims):
+    if reduced_dims:  # the 100-value points are projected to fewer dimensions before the list search
+        monkeypatch.setattr(finch_module, "_APPROX_DIMS", reduced_dims)
     # Clusters with a decaying variance spectrum, like PCA features of real patches.
     rng = np.random.default_rng(3)
     scales = 1.0 / np.arange(1, 101) ** 0.8
