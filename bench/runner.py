@@ -36,6 +36,19 @@ def repo_relative(path) -> str:
         return str(path.relative_to(REPO))
     except ValueError:
         return str(path)
+
+
+def repo_relative_paths(value):
+    """``value`` with every absolute path inside the repository made relative (dicts and lists walked)."""
+    if isinstance(value, dict):
+        return {key: repo_relative_paths(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [repo_relative_paths(item) for item in value]
+    if isinstance(value, str) and value.startswith(str(REPO) + os.sep):
+        return repo_relative(value)
+    return value
+
+
 RESULTS = REPO / "bench" / "results"
 LOGS = Path(os.environ.get("SCDSC_BENCH_DATA", REPO / ".bench-data")) / "logs"
 
@@ -235,7 +248,7 @@ def run_job(job: Dict[str, Any], *, timeout: Optional[float] = None, log_dir: Op
             result = json.loads(result_file.read_text())
             for name in ("stages", "accuracy", "n_pixels", "n_clustered", "n_bands", "extra", "error"):
                 if result.get(name) is not None:
-                    record[name] = result[name]
+                    record[name] = repo_relative_paths(result[name])
             record["status"] = result.get("status", "ok")
             record["child_wall_s"] = result.get("wall_s")
             if result.get("vmhwm_mb"):

@@ -133,13 +133,11 @@ def _set_threads(job) -> int:
 # --------------------------------------------------------------------------------------------------------------
 
 def run_scene(job) -> Dict[str, Any]:
-    from .runner import repo_relative
-
     started = time.perf_counter()
     scene = _scene(job)
     return {"n_pixels": scene.n_pixels, "n_bands": scene.spec.n_bands, "n_clustered": None,
             "stages": {"generate": round(time.perf_counter() - started, 3)},
-            "extra": {"image": repo_relative(scene.image), "image_bytes": scene.info.get("image_bytes"),
+            "extra": {"image": str(scene.image), "image_bytes": scene.info.get("image_bytes"),
                       "labelled_pixels": scene.info.get("labelled_pixels"),
                       "generation_s": scene.info.get("seconds"), "class_spectra": scene.info.get("class_spectra")}}
 

@@ -104,6 +104,14 @@ def test_stage_names_are_normalised():
                       "clustering": 5.0, "inference": 6.0, "read": 0.5, "write": 0.25, "custom": 9.0}
 
 
+def test_worker_results_lose_this_machines_repository_path():
+    inside = str(runner.REPO / ".bench-data" / "finch" / "features-50k.npy")
+    result = {"features": inside, "shape": [3, 2], "nested": [{"image": inside}], "other": "/usr/lib/x.so"}
+    assert runner.repo_relative_paths(result) == {
+        "features": ".bench-data/finch/features-50k.npy", "shape": [3, 2],
+        "nested": [{"image": ".bench-data/finch/features-50k.npy"}], "other": "/usr/lib/x.so"}
+
+
 def test_runner_runs_the_smoke_case_end_to_end(shared_data, tmp_path, monkeypatch):
     from bench.__main__ import main
 
