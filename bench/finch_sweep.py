@@ -15,6 +15,8 @@ import scdsc_core.finch as finch_module
 
 from .scenes import CACHE
 
+#: The module constants a setting assigns, in the order of SETTINGS' tuples.
+KNOBS = ("_APPROX_DIMS", "_APPROX_PROBES", "_APPROX_PER_LIST", "_APPROX_CANDIDATES")
 SETTINGS = [(64, 12, 4, 16), (128, 12, 4, 16), (64, 32, 4, 32), (64, 12, 16, 48), (128, 32, 8, 64),
             (128, 12, 16, 48), (300, 12, 16, 48), (300, 24, 16, 64)]
 
@@ -23,14 +25,13 @@ def main() -> None:
     X = np.load(CACHE / "finch" / "features-50k.npy")
     exact_nn = finch_module.first_neighbours(X)
     exact = finch_module.finch(X, max_levels=2).partitions
-    defaults = (finch_module._APPROX_DIMS, finch_module._APPROX_PROBES, finch_module._APPROX_PER_LIST,
-                finch_module._APPROX_CANDIDATES)
+    defaults = tuple(getattr(finch_module, name) for name in KNOBS)
     print("| reduced dims | probes | per list | candidates | search time | recall@1 | ARI level 0 | ARI level 1 |")
     print("|---|---|---|---|---|---|---|---|")
     try:
-        for dims, probes, per_list, candidates in SETTINGS:
-            (finch_module._APPROX_DIMS, finch_module._APPROX_PROBES, finch_module._APPROX_PER_LIST,
-             finch_module._APPROX_CANDIDATES) = dims, probes, per_list, candidates
+        for setting in SETTINGS:
+            _apply(setting)
+            dims, probes, per_list, candidates = setting
             started = time.perf_counter()
             nn = finch_module.first_neighbours(X, method="approx")
             seconds = time.perf_counter() - started
@@ -39,8 +40,12 @@ def main() -> None:
                   f"{candidates} | {seconds:.1f} s | {np.mean(nn == exact_nn):.3f} | "
                   f"{adjusted_rand_score(exact[0], approx[0]):.3f} | {adjusted_rand_score(exact[1], approx[1]):.3f} |")
     finally:
-        (finch_module._APPROX_DIMS, finch_module._APPROX_PROBES, finch_module._APPROX_PER_LIST,
-         finch_module._APPROX_CANDIDATES) = defaults
+        _apply(defaults)
+
+
+def _apply(setting) -> None:
+    for name, value in zip(KNOBS, setting):
+        setattr(finch_module, name, value)
 
 
 if __name__ == "__main__":

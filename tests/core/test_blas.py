@@ -3,6 +3,7 @@
 import ctypes.util
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,7 +29,7 @@ def test_matmul_does_not_depend_on_the_cblas_the_host_loaded(tmp_path):
     np.save(tmp_path / "b.npy", b)
     paths = [str(tmp_path / name) for name in ("a.npy", "b.npy", "torch.npy", "numpy.npy")]
     subprocess.run([sys.executable, "-c", CHILD, *paths], check=True, cwd=str(tmp_path.parent),
-                   env={"PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[2]),
+                   env={"PYTHONPATH": str(Path(__file__).resolve().parents[2]),
                         "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
     here = matmul(a, b)
     np.testing.assert_array_equal(np.load(paths[2]), here)          # bit for bit, whatever the host loaded
