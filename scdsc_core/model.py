@@ -48,10 +48,10 @@ class _PerSample:
 # batch_size 0 = full batch; sample_size 0 = every clustered pixel; patience 0 = no early stop.
 _MODE_DEFAULTS: Dict[str, Dict[str, Any]] = {
     "paper": {"learning_rate": 5e-3, "pretrain_epochs": 150, "pretrain_batch_size": 4096, "epochs": 400,
-              "batch_size": 0, "refresh_every": 1, "patience": 0, "sample_size": 0, "kmeans_n_init": 30,
+              "batch_size": 0, "refresh_every": 1, "live_targets": False, "patience": 0, "sample_size": 0, "kmeans_n_init": 30,
               "init": "kmeans", "_pretrain_tol": 0.0, "_kmeans_sample": 0},
     "fast": {"learning_rate": 5e-3, "pretrain_epochs": _PerSample(400_000, 5, 200), "pretrain_batch_size": 512,
-             "epochs": _PerSample(400_000, 4, 400), "batch_size": 1024, "refresh_every": 25, "patience": 6,
+             "epochs": _PerSample(400_000, 4, 400), "batch_size": 1024, "refresh_every": 25, "live_targets": True, "patience": 6,
              "sample_size": 40_000, "kmeans_n_init": 10, "init": "finch", "_pretrain_tol": 0.01,
              "_kmeans_sample": 20_000},
 }
@@ -112,6 +112,7 @@ _PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
     ("epochs", _optional(_int_at_least(1)), "None or an integer >= 1"),
     ("batch_size", _optional(_int_at_least(0)), "None or an integer >= 0 (0 = full batch)"),
     ("refresh_every", _optional(_int_at_least(1)), "None or an integer >= 1"),
+    ("live_targets", lambda v: v is None or isinstance(v, (bool, np.bool_)), "None, True or False"),
     ("patience", _optional(_int_at_least(0)), "None or an integer >= 0 (0 = no early stop)"),
     ("sample_size", _optional(_int_at_least(0)), "None or an integer >= 0 (0 = every clustered pixel)"),
     ("finch_level", _int_at_least(0), "an integer >= 0"),
@@ -217,6 +218,10 @@ class SCDSC:
         Clustering mini-batch (fast mode). None: 1024 (fast), full batch (paper; 0 = full batch).
     refresh_every : int or None
         Steps between refreshes of the target bank (fast). None: 25.
+    live_targets : bool or None
+        Fast mode: after each step the batch's assignments update the bank, and the next batch's targets
+        (p and s_bar) are recomputed from it, so that they move every step as in full-batch training. None: True
+        (fast); False: the targets change only at refreshes. No effect in paper mode.
     patience : int or None
         Refreshes without a new maximum of the confident ratio before stopping (fast). None: 6 (fast), 0 =
         never (paper).
@@ -296,7 +301,8 @@ class SCDSC:
                  orth_weight: float = 1e-3, learning_rate: Optional[float] = None,
                  pretrain_epochs: Optional[int] = None, pretrain_batch_size: Optional[int] = None,
                  epochs: Optional[int] = None, batch_size: Optional[int] = None,
-                 refresh_every: Optional[int] = None, patience: Optional[int] = None,
+                 refresh_every: Optional[int] = None, live_targets: Optional[bool] = None,
+                 patience: Optional[int] = None,
                  sample_size: Optional[int] = None, finch_level: int = 1, finch_patch: int = 17,
                  finch_components: int = 300, kmeans_n_init: Optional[int] = None, init: Optional[str] = None,
                  bf16: bool = False,
@@ -317,6 +323,7 @@ class SCDSC:
         self.epochs = epochs
         self.batch_size = batch_size
         self.refresh_every = refresh_every
+        self.live_targets = live_targets
         self.patience = patience
         self.sample_size = sample_size
         self.finch_level = finch_level
@@ -520,7 +527,8 @@ class SCDSC:
             pretrain_batch_size=self._resolved("pretrain_batch_size"),
             pretrain_tol=_MODE_DEFAULTS[self.mode]["_pretrain_tol"] if self.pretrain_epochs is None else 0.0,
             epochs=self._resolved("epochs", n_train), batch_size=self._resolved("batch_size"),
-            refresh_every=self._resolved("refresh_every"), patience=self._resolved("patience"),
+            refresh_every=self._resolved("refresh_every"), live_targets=bool(self._resolved("live_targets")),
+            patience=self._resolved("patience"),
             kmeans_n_init=self._resolved("kmeans_n_init"), kmeans_sample=_MODE_DEFAULTS[self.mode]["_kmeans_sample"],
             bf16=bool(self.bf16), device=device)
         full_batch = self.mode == "paper" or settings.batch_size == 0

@@ -167,6 +167,11 @@ class BoxFilter:
         self.neighbours = torch.from_numpy(neighbours).to(device)
         self.counts = torch.from_numpy((neighbours < n).sum(axis=1).astype(np.float32)).to(device)
 
+    def at(self, s: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+        """``s_bar`` of the rows ``idx`` only, shape (len(idx), K), from the assignments ``s`` (N, K); detached."""
+        padded = torch.cat([s.detach(), s.new_zeros((1, s.shape[1]))])
+        return padded[self.neighbours[idx]].sum(dim=1) / self.counts[idx, None]
+
     def __call__(self, s: torch.Tensor) -> torch.Tensor:
         """``s_bar`` of shape (N, K) for the assignments ``s`` (N, K) of the set, detached."""
         s = s.detach()
@@ -202,6 +207,7 @@ class TrainSettings:
     epochs: int = 400
     batch_size: int = 0
     refresh_every: int = 1
+    live_targets: bool = False
     patience: int = 0
     kmeans_n_init: int = 30
     kmeans_sample: int = 0
@@ -603,7 +609,16 @@ def train_minibatch(net: ConvAutoencoder, bases: torch.Tensor, data: ClusterData
     KL(s_bar_i || s_i)``
 
     where ``q^_m = (bank sum over C_m - bank rows of B in C_m + live s of B in C_m) / |C_m|``: while the bank is
-    fresh, its expected gradient is the full-batch gradient of §2.12. Training stops after ``epochs`` passes over
+    fresh, its expected gradient is the full-batch gradient of §2.12.
+
+    With ``live_targets`` the targets also move between refreshes, as they do at every full-batch epoch: after
+    each step the batch's live assignments replace its rows of the bank (and of the mini-cluster sums), and the
+    next batch takes p from those sums and s_bar from the bank around its pixels. Without it, p and s_bar stay
+    fixed for ``refresh_every`` steps, the model only has about ``steps / refresh_every`` chances to sharpen
+    towards the self-training target, and its assignments stay soft (measured in docs/benchmarks.md, *Live
+    targets*). The refreshes still re-synchronise the bank in eval mode and decide selection and early stopping.
+
+    Training stops after ``epochs`` passes over
     the training set, or when the confident ratio has set no new maximum in ``patience`` refreshes. Selection is
     the refresh with the highest ratio (strictly, from 0; the start is eligible), else the last state.
 
@@ -661,13 +676,23 @@ def train_minibatch(net: ConvAutoencoder, bases: torch.Tensor, data: ClusterData
                 z, x_hat = net(x)
             s = soft_assign(z.float().flatten(1), D, K, settings.subspace_dim, settings.eta)
             loss_rec = F.mse_loss(x_hat.float(), x)
+            if settings.live_targets:
+                p = sharpen(sums / data.group_sizes[:, None])
+                s_bar_batch = data.box.at(bank, idx)
+            else:
+                s_bar_batch = s_bar[idx]
             loss_nonlocal = nonlocal_batch_loss(s, idx, bank, sums, p, data)
-            loss_local = kl_mean(s_bar[idx], s)
+            loss_local = kl_mean(s_bar_batch, s)
             loss_orth = orthogonality_loss(D, settings.subspace_dim, settings.orth_weight)
             total = loss_rec + loss_orth + settings.alpha * loss_nonlocal + settings.beta * loss_local
             optimiser.zero_grad(set_to_none=True)
             total.backward()
             optimiser.step()
+            if settings.live_targets:
+                with torch.no_grad():
+                    live = s.detach()
+                    sums.index_add_(0, data.groups[idx], live - bank[idx])
+                    bank[idx] = live
             step += 1
             rec_sum += float(loss_rec.detach())
             rec_count += 1

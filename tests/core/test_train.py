@@ -266,6 +266,53 @@ def test_minibatch_records_per_refresh_and_early_stops(monkeypatch):
     assert result.n_iter == 4 and len(records) == 3 and result.selected_step == 0
 
 
+def _captured_targets(monkeypatch, live_targets):
+    """Run 8 mini-batch steps without a refresh between them and keep what each step's non-local term saw."""
+    seen = []
+    original = train_module.nonlocal_batch_loss
+
+    def spy(s, idx, bank, bank_sums, p, data):
+        seen.append((bank.clone(), bank_sums.clone(), p.clone(), idx.clone()))
+        return original(s, idx, bank, bank_sums, p, data)
+
+    monkeypatch.setattr(train_module, "nonlocal_batch_loss", spy)
+    net, data = _tiny_problem()
+    bases = subspace_bases(encode_all(net, data.patches), (np.arange(64) % 8 >= 4).astype(int), 2, 2,
+                           torch.Generator().manual_seed(0))
+    train_minibatch(net, bases, data, _settings(epochs=2, refresh_every=100, live_targets=live_targets),
+                    torch.Generator().manual_seed(0), Progress(), lambda r: None)
+    return seen, data
+
+
+def test_live_targets_follow_the_bank_that_each_step_updates(monkeypatch):
+    seen, data = _captured_targets(monkeypatch, live_targets=True)
+    assert len(seen) == 8
+    for (bank, sums, p, _), (next_bank, _, next_p, _) in zip(seen, seen[1:]):
+        # the mini-cluster sums stay those of the bank, and p is always the sharpened mean of that bank
+        assert torch.allclose(sums, group_sums(bank, data.groups, data.n_groups), atol=1e-5)
+        assert torch.allclose(p, sharpen(sums / data.group_sizes[:, None]), atol=1e-6)
+        assert not torch.equal(p, next_p)
+    # a step rewrites exactly its batch's rows of the bank
+    bank, _, _, idx = seen[0]
+    changed = (seen[1][0] != bank).any(dim=1).nonzero().flatten()
+    assert set(changed.tolist()) <= set(idx.tolist()) and changed.numel() > 0
+
+
+def test_without_live_targets_the_targets_wait_for_the_refresh(monkeypatch):
+    seen, _ = _captured_targets(monkeypatch, live_targets=False)
+    assert len(seen) == 8
+    assert all(torch.equal(p, seen[0][2]) and torch.equal(bank, seen[0][0]) for bank, _, p, _ in seen)
+
+
+def test_box_filter_of_some_rows_equals_the_rows_of_the_whole_filter():
+    rows, cols = np.divmod(np.arange(48), 8)
+    keep = np.arange(48) % 5 != 0
+    box = BoxFilter(rows[keep], cols[keep], (6, 8), 3)
+    s = torch.softmax(torch.randn((int(keep.sum()), 4), generator=torch.Generator().manual_seed(3)), dim=1)
+    idx = torch.tensor([0, 7, 3, 20, 35])
+    assert torch.allclose(box.at(s, idx), box(s)[idx], atol=1e-6)
+
+
 def test_adam_matches_the_textbook_update():
     p = torch.nn.Parameter(torch.tensor([1.0, -2.0], dtype=torch.float64))
     opt = Adam([p], lr=0.1)
