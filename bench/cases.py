@@ -392,6 +392,8 @@ def finch_table(records):
 LEVERS = [
     ("fast", "baseline", "every `fast` default", {}),
     ("no-minibatch", "1 mini-batch + refreshed targets", "off: full batch, 40 steps", {"batch_size": 0, "epochs": 40}),
+    ("refresh-only-targets", "1 mini-batch: live targets", "off: targets change only at refreshes",
+     {"live_targets": False}),
     ("no-early-stop", "2 early stop", "off: patience 0", {"patience": 0}),
     ("full-pretraining", "3 shorter pretraining", "off: 150 epochs at batch 4096 (paper)",
      {"pretrain_epochs": 150, "pretrain_batch_size": 4096}),

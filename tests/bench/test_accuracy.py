@@ -215,3 +215,16 @@ def test_finch_start_is_recorded_with_its_own_score(tmp_path):
     mask = scene.labels > 0
     expected, _ = M.finch_k(M.patch_features(scene, mask, patch=5), 3)
     assert record["start"]["oa"] == pytest.approx(M.evaluate(M._to_map(mask, expected), scene.labels)["oa"])
+
+
+def test_fast_gap_records_start_final_and_a_trace_that_ends_at_the_last_step():
+    from bench.fast_gap import run_variant
+
+    scene = planted_scene(n_classes=3, size=15, bands=12)
+    params = dict(pretrain_epochs=2, epochs=3, refresh_every=2, finch_patch=5, kmeans_n_init=2, sample_size=0)
+    record = run_variant(scene, params, seed=0)
+    assert record["params"] == params and record["n_iter"] >= 2
+    assert 0 < record["start_oa"] <= 1 and 0 < record["oa"] <= 1
+    steps = [step for step, _, _ in record["trace"]]
+    assert steps[0] == 0 and steps[-1] == record["n_iter"] and steps == sorted(steps)
+    assert all(0 <= oa <= 1 and 0 <= ratio <= 1 for _, oa, ratio in record["trace"])
