@@ -19,9 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-import numpy as np
-
-from .cases import PAVIAU, PAVIAU_K, PAVIAU_PARAMS
+from .cases import PAVIAU, PAVIAU_PARAMS
 
 #: The comparison of docs/benchmarks.md: traced runs on every labelled pixel, then the defaults over 3 seeds.
 DEFAULT_VARIANTS: List[Tuple[str, Dict[str, Any], Tuple[int, ...]]] = [
@@ -34,16 +32,10 @@ DEFAULT_VARIANTS: List[Tuple[str, Dict[str, Any], Tuple[int, ...]]] = [
 
 def paviau_scene():
     """The benchmark's PaviaU scene (generated on first use) as a ``bench.accuracy`` scene."""
-    from osgeo import gdal
-
-    from .accuracy.scenes import Scene, default_colors
+    from .accuracy.scenes import load_scene
     from .scenes import SceneSpec, get_scene
-    gdal.UseExceptions()
-    generated = get_scene(SceneSpec(**PAVIAU))
-    cube = np.moveaxis(gdal.Open(str(generated.image)).ReadAsArray().astype(np.float32), 0, -1)
-    labels = gdal.Open(str(generated.labels)).ReadAsArray().astype(np.int32)
-    return Scene("paviau-layout", cube, labels, [f"class {c}" for c in range(1, PAVIAU_K + 1)],
-                 default_colors(PAVIAU_K))
+    folder = Path(get_scene(SceneSpec(**PAVIAU)).image).parent  # image.tif + labels.tif, as load_scene reads
+    return load_scene(folder.name, data_dir=folder.parent)
 
 
 def run_variant(scene, params: Dict[str, Any], seed: int) -> Dict[str, Any]:

@@ -48,11 +48,11 @@ class _PerSample:
 # batch_size 0 = full batch; sample_size 0 = every clustered pixel; patience 0 = no early stop.
 _MODE_DEFAULTS: Dict[str, Dict[str, Any]] = {
     "paper": {"learning_rate": 5e-3, "pretrain_epochs": 150, "pretrain_batch_size": 4096, "epochs": 400,
-              "batch_size": 0, "refresh_every": 1, "live_targets": False, "patience": 0, "sample_size": 0, "kmeans_n_init": 30,
-              "init": "kmeans", "_pretrain_tol": 0.0, "_kmeans_sample": 0},
+              "batch_size": 0, "refresh_every": 1, "live_targets": False, "patience": 0, "sample_size": 0,
+              "kmeans_n_init": 30, "init": "kmeans", "_pretrain_tol": 0.0, "_kmeans_sample": 0},
     "fast": {"learning_rate": 5e-3, "pretrain_epochs": _PerSample(400_000, 5, 200), "pretrain_batch_size": 512,
-             "epochs": _PerSample(400_000, 4, 400), "batch_size": 1024, "refresh_every": 25, "live_targets": True, "patience": 6,
-             "sample_size": 40_000, "kmeans_n_init": 10, "init": "finch", "_pretrain_tol": 0.01,
+             "epochs": _PerSample(400_000, 4, 400), "batch_size": 1024, "refresh_every": 25, "live_targets": True,
+             "patience": 6, "sample_size": 40_000, "kmeans_n_init": 10, "init": "finch", "_pretrain_tol": 0.01,
              "_kmeans_sample": 20_000},
 }
 

@@ -262,6 +262,7 @@ ROAD_HALF_WIDTH_M = 15.0
 HALL_HALF_LENGTH_M = (35.0, 70.0)   # farm and warehouse halls on the built-up parcels
 HALL_HALF_WIDTH_M = (22.0, 40.0)
 MIN_HALL_M2 = 1000.0
+LANE_M = 10.0                       # between the halls of a plot
 NETWORK_AREA_M2 = 1280.0 * 1120.0   # one river and one road network per ~1.4 km²
 # What a parcel is used for; every use gets about the same share of the parcels' area.
 PARCEL_USES = (VEGETATION, DRY_GRASS, BARE_SOIL, WATER, ASPHALT, ROOFS)
@@ -357,7 +358,7 @@ def _halls(plot, rng) -> np.ndarray:
     rows, cols = np.nonzero(inside_plot)
     (long_low, long_high), (short_low, short_high) = ((lo / PIXEL_SIZE, hi / PIXEL_SIZE) for lo, hi in
                                                       (HALL_HALF_LENGTH_M, HALL_HALF_WIDTH_M))
-    lane = 2.0
+    lane = LANE_M / PIXEL_SIZE
     # One hall size per plot (a depot's halls are alike); the long side runs along the rows or the columns.
     half = np.array([rng.uniform(short_low, short_high), rng.uniform(long_low, long_high)])
     if rng.uniform() < 0.5:

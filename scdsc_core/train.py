@@ -169,20 +169,27 @@ class BoxFilter:
 
     def at(self, s: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
         """``s_bar`` of the rows ``idx`` only, shape (len(idx), K), from the assignments ``s`` (N, K); detached."""
-        padded = torch.cat([s.detach(), s.new_zeros((1, s.shape[1]))])
-        return padded[self.neighbours[idx]].sum(dim=1) / self.counts[idx, None]
+        return self._means(_with_zero_row(s), idx)
 
     def __call__(self, s: torch.Tensor) -> torch.Tensor:
         """``s_bar`` of shape (N, K) for the assignments ``s`` (N, K) of the set, detached."""
-        s = s.detach()
-        padded = torch.cat([s, s.new_zeros((1, s.shape[1]))])
-        out = torch.empty_like(s)
-        step = max(1, (1 << 22) // max(1, self.neighbours.shape[1] * s.shape[1]))
+        padded = _with_zero_row(s)
+        out = torch.empty_like(padded[:-1])
+        step = max(1, (1 << 22) // max(1, self.neighbours.shape[1] * s.shape[1]))  # (step, w*w, K) gathered at once
         for start in range(0, self.n, step):
-            stop = min(self.n, start + step)
-            gathered = padded[self.neighbours[start:stop]]  # (b, w*w, K)
-            out[start:stop] = gathered.sum(dim=1) / self.counts[start:stop, None]
+            rows = slice(start, min(self.n, start + step))
+            out[rows] = self._means(padded, rows)
         return out
+
+    def _means(self, padded: torch.Tensor, rows) -> torch.Tensor:
+        """Window means of ``rows`` over ``padded`` (the assignments plus the zero row that "not in the set" hits)."""
+        return padded[self.neighbours[rows]].sum(dim=1) / self.counts[rows, None]
+
+
+def _with_zero_row(s: torch.Tensor) -> torch.Tensor:
+    """``s`` detached, with a row of zeros appended (the gather target of neighbours outside the set)."""
+    s = s.detach()
+    return torch.cat([s, s.new_zeros((1, s.shape[1]))])
 
 
 # --------------------------------------------------------------------------------------------------------------
