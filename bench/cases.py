@@ -399,6 +399,7 @@ LEVERS = [
      {"pretrain_epochs": 150, "pretrain_batch_size": 4096}),
     ("bf16", "4 bf16 autocast", "on", {"bf16": True}),
     ("kmeans-30", "5 cheaper k-means", "off: n_init 30", {"kmeans_n_init": 30}),
+    ("nchw", "NHWC (channels-last) convolutions", "off: NCHW", {"env": {"SCDSC_CHANNELS_LAST": "0"}}),
     ("threads-1", "thread settings", "1 thread", {"threads": 1}),
     ("threads-4", "thread settings", "4 threads on 2 cores (oversubscribed)", {"threads": 4}),
     ("threads-2-active", "thread settings", "2 threads, OpenMP's default active (spinning) wait",
@@ -435,7 +436,7 @@ def _levers(quick: bool) -> List[Dict[str, Any]]:
     chosen = [lv for lv in levers if lv[0] in ("fp32-short", "bf16-short")] if quick else levers
     for variant, _, _, overrides in chosen:
         overrides = dict(overrides)
-        process = {key: overrides.pop(key) for key in ("threads", "omp_wait_policy") if key in overrides}
+        process = {key: overrides.pop(key) for key in ("threads", "omp_wait_policy", "env") if key in overrides}
         for s in seeds:
             jobs.append(_job("levers", variant, s, "cluster", 3600, scene=PAVIAU, k=PAVIAU_K, mode="fast",
                              protocol="labelled", params={**PAVIAU_PARAMS, **overrides}, **process))

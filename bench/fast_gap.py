@@ -59,13 +59,14 @@ def main(argv=None) -> int:
                         help="a name and the SCDSC hyperparameters over the fast defaults (repeatable)")
     parser.add_argument("--seeds", type=int, nargs="+", help="seeds of every --variant (default 0)")
     parser.add_argument("--out", type=Path, default=Path("out/fast_gap.jsonl"))
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2, as the benchmark)")
     args = parser.parse_args(argv)
     if args.variant:
         variants = [(name, json.loads(text), tuple(args.seeds or (0,))) for name, text in args.variant]
     else:
         variants = DEFAULT_VARIANTS
     import torch
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     scene = paviau_scene()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     for name, params, seeds in variants:

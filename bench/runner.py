@@ -185,7 +185,8 @@ def run_job(job: Dict[str, Any], *, timeout: Optional[float] = None, log_dir: Op
     ----------
     job : dict
         ``case``, ``variant``, ``seed``, ``kind`` and the kind's arguments (see :mod:`bench.worker`);
-        ``threads`` (default 2).
+        ``threads`` (default 2); ``env``, extra environment variables of the child (a lever switched outside
+        the estimator's hyperparameters, e.g. ``SCDSC_CHANNELS_LAST``).
     timeout : float, optional
         Seconds after which the child's process group is terminated; the record then has status ``timeout``.
     log_dir : path, optional
@@ -219,7 +220,7 @@ def run_job(job: Dict[str, Any], *, timeout: Optional[float] = None, log_dir: Op
         started = time.perf_counter()
         with open(log_path, "w") as log_file:
             child = subprocess.Popen([sys.executable, "-m", "bench.worker", str(job_file), str(result_file)],
-                                     cwd=REPO, env=thread_environment(threads, wait_policy), stdout=log_file,
+                                     cwd=REPO, env={**thread_environment(threads, wait_policy), **job.get("env", {})}, stdout=log_file,
                                      stderr=subprocess.STDOUT, start_new_session=True)
             timed_out = threading.Event()
 

@@ -20,6 +20,45 @@ def test_shapes_and_non_negative_latent():
     assert torch.equal(net.encode(x), z)
 
 
+def test_channels_last_layout_keeps_the_channel_major_latent_and_the_gradients():
+    # The layers run in NHWC for speed; the flattened latent must still be channel-major (the subspace bases
+    # and saved models depend on that order), and values and gradients those of an NCHW computation.
+    torch.manual_seed(0)
+    x = torch.randn(6, 8, 7, 7, dtype=torch.float64)
+    net = ConvAutoencoder(8, generator=torch.Generator().manual_seed(5)).double().train()
+    z, x_hat = net(x)
+    assert z.is_contiguous(memory_format=torch.channels_last)
+    ref = torch.nn.functional
+    h = x.contiguous()
+    for conv, bn in net._conv_bn_pairs()[:3]:
+        w = conv.weight.detach().contiguous()
+        h = ref.relu(ref.batch_norm(ref.conv2d(h, w, conv.bias.detach(), padding=conv.padding), None, None,
+                                    bn.weight.detach(), bn.bias.detach(), training=True))
+    assert h.is_contiguous()
+    assert torch.allclose(z.flatten(1), h.flatten(1), atol=1e-10)
+    assert z.flatten(1)[0, 1] == z[0, 0, 0, 1] and z.flatten(1)[0, 49] == z[0, 1, 0, 0]
+    x_hat.sum().backward()
+    grad = net.e1.weight.grad.clone()
+    plain = ConvAutoencoder(8).double().train()
+    plain.load_state_dict(net.state_dict())
+    h = ref.relu(plain.bn1(plain.e1(x.contiguous())))
+    h = ref.relu(plain.bn2(plain.e2(h)))
+    h = ref.relu(plain.bn3(plain.e3(h)))
+    plain.d2(ref.relu(plain.bn4(plain.d1(h)))).sum().backward()
+    assert torch.allclose(grad, plain.e1.weight.grad, atol=1e-9)
+
+
+def test_channels_last_lever_can_be_switched_off(monkeypatch):
+    import scdsc_core.network as network
+    net = ConvAutoencoder(8, generator=torch.Generator().manual_seed(5)).eval()
+    x = torch.randn(3, 8, 7, 7)
+    z_nhwc = net.encode(x)
+    monkeypatch.setattr(network, "CHANNELS_LAST", False)
+    z_nchw = net.encode(x)
+    assert z_nchw.is_contiguous() and not z_nhwc.is_contiguous()
+    assert torch.allclose(z_nchw, z_nhwc, atol=1e-5)
+
+
 def test_generator_init_is_reproducible_and_leaves_global_rng_alone():
     state = torch.get_rng_state()
     a = ConvAutoencoder(8, generator=torch.Generator().manual_seed(3))
