@@ -18,9 +18,9 @@ CHANNELS_LAST = os.environ.get("SCDSC_CHANNELS_LAST", "1") != "0"
 def as_nhwc(x: torch.Tensor) -> torch.Tensor:
     """``x`` stored channels-last (NHWC); same shape, same values, same channel-major ``flatten(1)``.
 
-    On the CPU, oneDNN's convolutions over these small 7x7 maps with 8-32 channels run about 1.4 times faster
-    (training step) to 1.5 times faster (eval pass) in NHWC than in NCHW (docs/benchmarks.md, *Speed levers*,
-    channels-last); cuDNN also takes NHWC. Every layer after the first keeps the layout of its input.
+    On the CPU, oneDNN's convolutions over these small 7x7 maps with 8-32 channels run faster in NHWC than in
+    NCHW (a fast-mode fit 1.14 times faster end to end, its pretraining 1.27 times: docs/benchmarks.md, *Speed
+    levers*, NHWC); cuDNN also takes NHWC. Every layer after the first keeps the layout of its input.
     """
     return x.contiguous(memory_format=torch.channels_last) if CHANNELS_LAST and x.dim() == 4 else x
 

@@ -1,4 +1,4 @@
-"""Command line of the accuracy comparison: ``python -m bench.accuracy {list,run,report} ...``.
+"""Command line of the accuracy comparison: ``python -m bench.accuracy {list,run,maps,report,trace} ...``.
 
 Examples
 --------
@@ -13,6 +13,10 @@ The full comparison (hours; resumable: rerun the same command to continue)::
     python -m bench.accuracy run --plan full --results out/accuracy/full.jsonl
     python -m bench.accuracy report --plan full --results out/accuracy/full.jsonl --doc docs/results.md \\
         --images docs/images
+
+Pictures from a results file whose label maps are not on this machine (reruns each method's median seed)::
+
+    python -m bench.accuracy maps --plan full --results out/accuracy/full.jsonl --max-seconds 300
 
 A label-free configuration search (any SCDSC hyperparameters)::
 
@@ -29,7 +33,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from .plans import PLANS, custom_plan, parse_seeds
-from .runner import PROTOCOLS, REPO, read_records, run_jobs
+from .runner import PROTOCOLS, REPO, Job, read_records, run_jobs
 from .scenes import SCENE_NAMES, load_scene
 
 log = logging.getLogger("bench.accuracy")
@@ -119,6 +123,46 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_maps(args) -> int:
+    """Redraw-ready label maps: rerun the median-OA seed of every method whose map is missing, without records.
+
+    The pictures show each method's median-OA run; a results file copied without its maps (another machine, a
+    clean clone) cannot be drawn. Rerunning that one seed restores the map, and comparing its OA with the
+    recorded one checks that the run is reproducible (a difference is reported, never hidden).
+    """
+    from .figures import median_seed
+    from .runner import _limited_threads, map_path, run_one
+    from .tables import summarise
+
+    plan = _plan(args)
+    results, maps = _paths(args, plan)
+    wanted = plan.methods_by_protocol()
+    missing = []
+    for (scene, protocol, method), summary in summarise(read_records(results)).items():
+        if not summary.n or method not in (wanted.get(protocol) or ()) or \
+                (args.scenes and scene not in args.scenes.split(",")):
+            continue
+        seed = median_seed(summary)
+        job = Job(scene, protocol, method, seed)
+        recorded_s = summary.time_s[summary.seeds.index(seed)]
+        if not map_path(maps, job).is_file():
+            if args.max_seconds and recorded_s > args.max_seconds:
+                log.info("skipped %s (recorded %.0f s > --max-seconds)", job, recorded_s)
+                continue
+            missing.append((job, summary.oa[summary.seeds.index(seed)]))
+    scenes = {name: load_scene(name) for name in sorted({job.scene for job, _ in missing})}
+    differing = 0
+    with _limited_threads(args.threads):
+        for job, recorded_oa in missing:
+            oa = run_one(job, scenes[job.scene], maps_dir=maps)["oa"]
+            same = abs(oa - recorded_oa) < 5e-4
+            differing += not same
+            log.info("%s: OA %.2f %% (recorded %.2f %%)%s", job, 100 * oa, 100 * recorded_oa,
+                     "" if same else "  <- differs from the record")
+    log.info("%d map(s) written to %s, %d with an OA that differs from the record", len(missing), maps, differing)
+    return 0
+
+
 def cmd_trace(args) -> int:
     from .runner import _limited_threads, clustered_mask
     from .trace import load_trace, plot_traces, save_trace, trace_fit
@@ -178,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--images", help="folder for the PNG label maps")
     p.add_argument("--prefix", default="results_", help="file-name prefix of the pictures (default results_)")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("maps", help="rerun the median seed of each method whose label map is missing (no record)")
+    common(p)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--max-seconds", type=float, help="skip methods whose recorded run took longer than this")
+    p.set_defaults(func=cmd_maps)
     p = sub.add_parser("trace", help="score SCDSC's assignments along training (diagnosis of §9)")
     p.add_argument("--methods", default="scdsc-fast", help="SCDSC methods separated by ';'")
     p.add_argument("--scenes", help=f"comma-separated subset of {','.join(SCENE_NAMES)}")

@@ -228,3 +228,38 @@ def test_fast_gap_records_start_final_and_a_trace_that_ends_at_the_last_step():
     steps = [step for step, _, _ in record["trace"]]
     assert steps[0] == 0 and steps[-1] == record["n_iter"] and steps == sorted(steps)
     assert all(0 <= oa <= 1 and 0 <= ratio <= 1 for _, oa, ratio in record["trace"])
+
+
+def test_maps_command_restores_the_median_seed_map_and_reports_a_run_that_differs(tmp_path, monkeypatch, caplog):
+    import bench.accuracy.__main__ as cli
+    scene = planted_scene(n_classes=3, size=15, bands=12)
+    results, maps = tmp_path / "r.jsonl", tmp_path / "maps"
+    run_jobs([Job("planted", "labelled", "kmeans", s) for s in (0, 1, 2)], {"planted": scene}, results,
+             maps_dir=maps, threads=1)
+    originals = {p.name: np.load(p) for p in maps.glob("*.npy")}
+    for path in maps.glob("*.npy"):
+        path.unlink()
+    # a record whose OA the rerun cannot reproduce (as if the code had changed since)
+    records = read_records(results)
+    records[1]["oa"] = 0.5
+    results.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    monkeypatch.setattr(cli, "load_scene", lambda name: scene)
+    args = ["maps", "--methods", "kmeans", "--seeds", "0-2", "--scenes", "planted", "--results", str(results),
+            "--maps", str(maps), "--threads", "1"]
+    with caplog.at_level("INFO", logger="bench.accuracy"):
+        assert cli.main(args) == 0
+    # only the median-OA seed is rerun (seed 1, now recorded at 0.5, is the lowest, so the median is another)
+    restored = sorted(p.name for p in maps.glob("*.npy"))
+    assert len(restored) == 1 and restored[0] != "planted__labelled__kmeans__s1.npy"
+    assert np.array_equal(np.load(maps / restored[0]), originals[restored[0]])
+    assert "0 with an OA that differs" in caplog.text
+    for path in maps.glob("*.npy"):
+        path.unlink()
+    for r in records:
+        r["oa"] = 0.5
+    results.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with caplog.at_level("INFO", logger="bench.accuracy"):
+        assert cli.main(args) == 0
+    assert "differs from the record" in caplog.text and "1 with an OA that differs" in caplog.text
+    assert cli.main(args) == 0  # nothing missing any more: nothing rerun
+    assert len(list(maps.glob("*.npy"))) == 1
