@@ -127,6 +127,8 @@ def _num4(x):
 
 
 def _mb(x):
+    if x is None:
+        return "–"
     return f"{x / 1024:.2f} GB" if x >= 1024 else f"{x:.0f} MB"
 
 
@@ -278,8 +280,18 @@ def scaling_table(records):
                      *[fmt_seconds(stages.get(s)) for s in STAGES], _mb(r["peak_rss_mb"]),
                      _pct(r["accuracy"]["oa"]) if (r.get("accuracy") or {}).get("oa") is not None else "–",
                      _load([r]), _commits([r])])
-    return _markdown(["size", "pixels", "bands", "end to end", "CPU time", "per million px", *STAGES, "peak RSS",
+    text = _markdown(["size", "pixels", "bands", "end to end", "CPU time", "per million px", *STAGES, "peak RSS",
                       "OA % (labelled px)", "load before/after", "commit"], rows)
+    rises = [r for r in sorted(records, key=lambda r: r.get("n_pixels") or 0)
+             if (r.get("extra") or {}).get("stage_peak_rise_mb")]
+    if rises:
+        text += ("\n\nWhere the peak is set: how much each stage raised the process's high-water mark of resident "
+                 "memory (after the imports and the scene's metadata, first column):\n\n")
+        text += _markdown(["size", "before the fit", *STAGES, "peak RSS", "commit"],
+                          [[f"`{r['variant']}`", _mb(r["extra"].get("peak_rss_before_mb")),
+                            *[_mb(r["extra"]["stage_peak_rise_mb"].get(s)) for s in STAGES],
+                            _mb(r["peak_rss_mb"]), _commits([r])] for r in rises])
+    return text
 
 
 MODELS = CACHE / "models"

@@ -93,12 +93,14 @@ class _ProgressLog:
     """A ``progress(fraction, message)`` callback that logs stage changes (and, at most every 15 s, the fraction),
     so the job's log shows where a slow or killed run spent its time, and that charges the process's CPU time
     (all threads) to the stage the core reports: CPU seconds per stage are far less sensitive than wall seconds to
-    other processes sharing the machine."""
+    other processes sharing the machine. It also notes how much each stage raised the process's high-water mark
+    of resident memory, which tells which stage sets the peak (the runner only sees the final peak)."""
 
     def __init__(self, every: float = 15.0):
         self.every, self.last_time, self.last_message = every, 0.0, None
-        self.stage, self.stage_cpu = "read", time.process_time()
+        self.stage, self.stage_cpu, self.stage_peak = "read", time.process_time(), _vmhwm_mb()
         self.cpu: Dict[str, float] = {}
+        self.peak_rise_mb: Dict[str, float] = {}
 
     def __call__(self, fraction, message=""):
         now = time.perf_counter()
@@ -112,9 +114,10 @@ class _ProgressLog:
             self.stage = stage
 
     def _charge(self):
-        cpu = time.process_time()
+        cpu, peak = time.process_time(), _vmhwm_mb()
         self.cpu[self.stage] = round(self.cpu.get(self.stage, 0.0) + cpu - self.stage_cpu, 3)
-        self.stage_cpu = cpu
+        self.peak_rise_mb[self.stage] = round(self.peak_rise_mb.get(self.stage, 0.0) + peak - self.stage_peak, 1)
+        self.stage_cpu, self.stage_peak = cpu, peak
 
     def finish(self) -> Dict[str, float]:
         self._charge()
@@ -155,8 +158,9 @@ def run_cluster(job) -> Dict[str, Any]:
     if job.get("model_out"):
         Path(job["model_out"]).parent.mkdir(parents=True, exist_ok=True)
         kwargs["model_out"] = job["model_out"]
-    started = time.perf_counter()
     progress = _ProgressLog()
+    extra_start = {"peak_rss_before_mb": round(_vmhwm_mb(), 1)}  # imports and the scene's metadata
+    started = time.perf_counter()
     result = cluster_raster(scene.image, str(out), int(job.get("k") or scene.n_classes), progress=progress, **kwargs)
     end_to_end = time.perf_counter() - started
     stage_cpu = progress.finish()
@@ -169,6 +173,7 @@ def run_cluster(job) -> Dict[str, Any]:
     history = result.history or []
     clustering_steps = [h for h in history if h.get("stage") not in ("pretrain", "pretraining")]
     extra = {"end_to_end_s": round(end_to_end, 3), "timings_raw": info.get("timings", {}), "stage_cpu_s": stage_cpu,
+             "stage_peak_rise_mb": dict(progress.peak_rise_mb), **extra_start,
              "n_mini_clusters": info.get("n_mini_clusters"), "selected_epoch": info.get("selected_epoch"),
              "selected_ratio": info.get("selected_ratio"), "n_history": len(history),
              "n_clustering_records": len(clustering_steps), "output_exists": out.is_file(),
