@@ -6,6 +6,7 @@ import contextlib
 import errno
 import json
 import logging
+import math
 import os
 import re
 import tempfile
@@ -422,6 +423,8 @@ class RasterSource:
         bands = [dataset.GetRasterBand(i) for i in indices]
         self.band_names = [(b.GetDescription() or "").strip() or f"band {i}" for b, i in zip(bands, indices)]
         self.nodata = [b.GetNoDataValue() for b in bands]
+        self._tile_rows = max(1, int(bands[0].GetBlockSize()[1]))
+        self._cached_tile_row: Tuple[int, int] = (0, -1)
         self.scales = [b.GetScale() for b in bands]
         self.offsets = [b.GetOffset() for b in bands]
         dtypes = [_band_dtype(b) for b in bands]
@@ -449,7 +452,7 @@ class RasterSource:
         height, width = self.shape
         valid = np.zeros((height, width), dtype=bool)
         usable = np.zeros(self.n_bands, dtype=bool)
-        step = block_rows(width, self.n_bands, self._budget)
+        step = self._tile_aligned(block_rows(width, self.n_bands, self._budget))
         with_nodata = [i for i, v in enumerate(self._nodata_compare) if v is not None]
         nodata_values = np.array([self._nodata_compare[i] for i in with_nodata], dtype=self.dtype)
         floating = np.issubdtype(self.dtype, np.floating)
@@ -473,9 +476,34 @@ class RasterSource:
         """A fresh read-only dataset handle (one per operation: handles are not shared between threads)."""
         return _open_gdal_raster(self.path)
 
+    def _tile_aligned(self, rows: int) -> int:
+        """``rows`` per block adjusted to the file's blocks (tiles or strips) so a block never straddles two.
+
+        Whole multiples of the tile height when a block holds more; otherwise an even share of one tile row
+        (256 -> 64 rather than 74), so that every tile is decoded once per pass (see :meth:`_drop_passed_tiles`).
+        """
+        tile = self._tile_rows
+        if tile >= self.shape[0]:  # one tile row: nothing is ever dropped, keep the budget's blocks
+            return rows
+        return (rows // tile) * tile if rows >= tile else max(1, tile // math.ceil(tile / rows))
+
+    def _drop_passed_tiles(self, dataset, row0: int) -> None:
+        """Empty GDAL's block cache of ``dataset`` once a pass has moved below the tile row it holds.
+
+        Every pass reads down the raster, so the decoded tiles above the current tile row are never used again;
+        GDAL would nevertheless keep them up to its process-wide cache limit (5 % of RAM by default: 1.2 GB
+        here), which made the peak memory grow with the scene up to that limit (docs/benchmarks.md, *Scaling*).
+        Dropping them bounds the cache to about one tile row of the selected bands.
+        """
+        tile_row = row0 // self._tile_rows
+        if self._cached_tile_row[0] == id(dataset) and tile_row != self._cached_tile_row[1]:
+            dataset.FlushCache()
+        self._cached_tile_row = (id(dataset), tile_row)
+
     def _read(self, dataset, row0: int, row1: int, native: bool = False) -> np.ndarray:
         """Rows ``row0:row1`` of the selected bands as ``(h, W, B)`` (float32, or the stored type)."""
         width = self.shape[1]
+        self._drop_passed_tiles(dataset, row0)
         # The dataset stays referenced by the caller while GDAL fills the array (GDAL 3.6 segfault pitfall).
         try:
             block = dataset.ReadAsArray(0, row0, width, row1 - row0, band_list=self.band_indices,
@@ -512,12 +540,14 @@ class RasterSource:
             return out
         order = np.argsort(rows, kind="stable")
         sorted_rows = rows[order]
-        step = block_rows(width, self.n_bands, self._budget)
+        step = self._tile_aligned(block_rows(width, self.n_bands, self._budget))
         dataset = self._dataset()
         start = 0
         while start < rows.size:
             row0 = int(sorted_rows[start])
-            stop = int(np.searchsorted(sorted_rows, row0 + step, side="left"))
+            # windows on a grid of `step` rows, which the alignment puts on tile boundaries: no tile row is
+            # split between two windows and decoded twice
+            stop = int(np.searchsorted(sorted_rows, (row0 // step + 1) * step, side="left"))
             row1 = int(sorted_rows[stop - 1]) + 1
             block = self._read(dataset, row0, row1)
             picked = order[start:stop]
@@ -533,7 +563,7 @@ class RasterSource:
         holds at least one full row.
         """
         height, width = self.shape
-        step = _rows_per_block(width, self.n_bands, max_pixels, budget_bytes or self._budget)
+        step = self._tile_aligned(_rows_per_block(width, self.n_bands, max_pixels, budget_bytes or self._budget))
         dataset = self._dataset()
         for row0 in range(0, height, step):
             row1 = min(height, row0 + step)

@@ -128,11 +128,13 @@ def test_runner_runs_the_smoke_case_end_to_end(shared_data, tmp_path, monkeypatc
     assert set(runner.STAGES) <= set(record["stages"])
     assert all(record["stages"][s] >= 0 for s in runner.STAGES)
     assert record["peak_rss_mb"] > 50  # the child's own peak (torch alone is more than this)
-    # The stages' rises of the high-water mark add up to the fit's share of the peak (VmHWM, same process).
+    # The stages' rises of the high-water mark (VmHWM) during the fit: non-negative, some stage allocated
+    # beyond the imports, and together never more than the process's own peak (what follows the fit, such as
+    # the evaluation, may raise that peak further).
     rises, before = record["extra"]["stage_peak_rise_mb"], record["extra"]["peak_rss_before_mb"]
     assert set(rises) <= set(runner.STAGES) and all(v >= 0 for v in rises.values())
-    assert sum(rises.values()) > 0  # a fit allocates beyond what the imports took
-    assert before + sum(rises.values()) == pytest.approx(record["peak_rss_mb"], rel=0.1)
+    assert sum(rises.values()) > 0
+    assert before + sum(rises.values()) <= record["peak_rss_mb"] + 1
     assert 0.0 <= record["accuracy"]["oa"] <= 1.0 and set(record["accuracy"]) == {"oa", "nmi", "kappa"}
     (labels_file,) = cache.glob("*/labels.tif")
     assert record["n_pixels"] == 1600 and record["n_clustered"] == int((_read(labels_file)[1] > 0).sum())

@@ -153,6 +153,53 @@ def test_blockwise_reading_equals_whole_array(make_raster):
         src.read_pixels([17], [0])
 
 
+def _tiled_geotiff(path, data, tile=16):
+    bands, rows, cols = data.shape
+    ds = gdal.GetDriverByName("GTiff").Create(str(path), cols, rows, bands, gdal.GDT_Int16,
+                                              ["TILED=YES", f"BLOCKXSIZE={tile}", f"BLOCKYSIZE={tile}",
+                                               "COMPRESS=DEFLATE", "INTERLEAVE=BAND"])
+    for b in range(bands):
+        ds.GetRasterBand(b + 1).WriteArray(data[b])
+    ds = None
+    return str(path)
+
+
+@pytest.mark.parametrize("block_rows_budget", [5, 40])
+def test_tiled_raster_blocks_follow_tile_rows_and_gdal_cache_stays_at_one_tile_row(tmp_path, monkeypatch, request,
+                                                                                    block_rows_budget):
+    # GDAL keeps every decoded tile up to a process-wide limit (5 % of RAM): without dropping the tiles a pass
+    # has left behind, the cache held the whole scene and the peak memory grew with it.
+    request.addfinalizer(lambda limit=gdal.GetCacheMax(): gdal.SetCacheMax(limit))
+    data = (cube(bands=6, rows=100, cols=40, seed=2) * 1000).astype(np.int16)
+    path = _tiled_geotiff(tmp_path / "tiled.tif", data)
+    budget = 12 * 40 * 6 * block_rows_budget
+    src = open_raster(path, budget_bytes=budget)
+    expected = data.transpose(1, 2, 0).astype(np.float32)
+    tile_row_bytes = 16 * 48 * 6 * 2  # 3 tiles of 16 x 16 across, 6 bands of int16
+
+    def pass_over(source):
+        gdal.SetCacheMax(64 << 20)  # room for the whole file: only the dropping keeps the cache small
+        base, peak, blocks = gdal.GetCacheUsed(), 0, []
+        for r0, r1, block in source.iter_blocks():
+            peak = max(peak, gdal.GetCacheUsed() - base)
+            blocks.append((r0, r1, block))
+        return peak, blocks
+
+    peak, blocks = pass_over(src)
+    np.testing.assert_array_equal(np.concatenate([b for _, _, b in blocks]), expected)
+    for r0, r1, _ in blocks:  # never straddles two tile rows, or spans whole tile rows
+        assert r0 // 16 == (r1 - 1) // 16 or (r0 % 16 == 0 and (r1 % 16 == 0 or r1 == 100))
+    tile_rows_per_block = -(-max(r1 - r0 for r0, r1, _ in blocks) // 16)
+    assert peak <= 1.5 * tile_rows_per_block * tile_row_bytes  # GDAL's per-block bookkeeping on top
+    rng = np.random.default_rng(0)
+    rows, cols = rng.integers(0, 100, 500), rng.integers(0, 40, 500)
+    np.testing.assert_array_equal(src.read_pixels(rows, cols), expected[rows, cols])
+    # the same pass without the dropping fills the cache with the whole file
+    monkeypatch.setattr(RasterSource, "_drop_passed_tiles", lambda self, dataset, row0: None)
+    peak_kept, _ = pass_over(open_raster(path, budget_bytes=budget))
+    assert peak_kept >= 5 * tile_row_bytes
+
+
 def test_integer_raster_read_as_raw_float32(make_raster):
     data = np.arange(2 * 3 * 4, dtype=np.int16).reshape(2, 3, 4) - 5
     src = open_raster(make_raster(data))
