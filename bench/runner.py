@@ -219,9 +219,10 @@ def run_job(job: Dict[str, Any], *, timeout: Optional[float] = None, log_dir: Op
         record["load_before"] = load_average()
         started = time.perf_counter()
         with open(log_path, "w") as log_file:
+            env = {**thread_environment(threads, wait_policy), **job.get("env", {})}
             child = subprocess.Popen([sys.executable, "-m", "bench.worker", str(job_file), str(result_file)],
-                                     cwd=REPO, env={**thread_environment(threads, wait_policy), **job.get("env", {})}, stdout=log_file,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
             timed_out = threading.Event()
 
             def stop():

@@ -127,8 +127,9 @@ def cmd_maps(args) -> int:
     """Redraw-ready label maps: rerun the median-OA seed of every method whose map is missing, without records.
 
     The pictures show each method's median-OA run; a results file copied without its maps (another machine, a
-    clean clone) cannot be drawn. Rerunning that one seed restores the map, and comparing its OA with the
-    recorded one checks that the run is reproducible (a difference is reported, never hidden).
+    clean clone) cannot be drawn. Rerunning that one seed restores the map when the rerun reproduces the recorded
+    OA; a map whose OA differs (the code changed since, or the method is not deterministic) is reported and
+    deleted, so that no picture shows a map under another run's score.
     """
     from .figures import median_seed
     from .runner import _limited_threads, map_path, run_one
@@ -156,10 +157,14 @@ def cmd_maps(args) -> int:
         for job, recorded_oa in missing:
             oa = run_one(job, scenes[job.scene], maps_dir=maps)["oa"]
             same = abs(oa - recorded_oa) < 5e-4
-            differing += not same
+            if not same:
+                differing += 1
+                for path in map_path(maps, job).parent.glob(map_path(maps, job).stem + ".*"):
+                    path.unlink()
             log.info("%s: OA %.2f %% (recorded %.2f %%)%s", job, 100 * oa, 100 * recorded_oa,
-                     "" if same else "  <- differs from the record")
-    log.info("%d map(s) written to %s, %d with an OA that differs from the record", len(missing), maps, differing)
+                     "" if same else "  <- differs from the record: map not kept")
+    log.info("%d map(s) written to %s; %d rerun(s) differed from the record and were not kept",
+             len(missing) - differing, maps, differing)
     return 0
 
 
