@@ -195,7 +195,10 @@ class Preprocessor:
             raise ScdscError(f"pixels must have shape (n, {self.n_features_in_}), got {pixels.shape}")
         mean = self.mean_.astype(np.float32)
         scale = self.scale_.astype(np.float32)
-        standardised = (pixels - mean) / scale - self.pca_mean_.astype(np.float32)
+        # (pixels - mean) / scale - pca_mean, in place on one temporary: the blocks of a scene are hundreds of MB
+        standardised = pixels - mean
+        standardised /= scale
+        standardised -= self.pca_mean_.astype(np.float32)
         return matmul(standardised, self.components_.T.astype(np.float32))
 
     def fit_patch_stats(self, X8: np.ndarray, rows: np.ndarray, cols: np.ndarray, patch_size: int,
@@ -252,7 +255,10 @@ def pca_image(source, preprocessor: Preprocessor, *, progress=None, cancelled=No
     for row0, row1, block in source.iter_blocks(block_pixels):
         p.check()
         keep = valid[row0:row1]
-        if keep.any():
+        if keep.all():  # a view instead of a copy of the block
+            out[row0:row1] = preprocessor.transform_pixels(block.reshape(-1, block.shape[2])).reshape(
+                row1 - row0, width, -1)
+        elif keep.any():
             out[row0:row1][keep] = preprocessor.transform_pixels(block[keep])
         p(row1 / height, "pixel PCA")
     return out
