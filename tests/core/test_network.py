@@ -1,5 +1,7 @@
 """Tests of the SCDSC autoencoder: architecture, chunked full-batch pass, folded inference encoder."""
 # SPDX-License-Identifier: GPL-2.0-or-later
+import os
+
 import pytest
 import torch
 
@@ -20,9 +22,11 @@ def test_shapes_and_non_negative_latent():
     assert torch.equal(net.encode(x), z)
 
 
-def test_channels_last_layout_keeps_the_channel_major_latent_and_the_gradients():
-    # The layers run in NHWC for speed; the flattened latent must still be channel-major (the subspace bases
-    # and saved models depend on that order), and values and gradients those of an NCHW computation.
+def test_channels_last_layout_keeps_the_channel_major_latent_and_the_gradients(monkeypatch):
+    # With the opt-in NHWC layout, the flattened latent must still be channel-major (the subspace bases and
+    # saved models depend on that order), and values and gradients those of an NCHW computation.
+    import scdsc_core.network as network
+    monkeypatch.setattr(network, "CHANNELS_LAST", True)
     torch.manual_seed(0)
     x = torch.randn(6, 8, 7, 7, dtype=torch.float64)
     net = ConvAutoencoder(8, generator=torch.Generator().manual_seed(5)).double().train()
@@ -48,13 +52,16 @@ def test_channels_last_layout_keeps_the_channel_major_latent_and_the_gradients()
     assert torch.allclose(grad, plain.e1.weight.grad, atol=1e-9)
 
 
-def test_channels_last_lever_can_be_switched_off(monkeypatch):
+def test_channels_last_lever_is_off_by_default_and_can_be_switched_on(monkeypatch):
     import scdsc_core.network as network
     net = ConvAutoencoder(8, generator=torch.Generator().manual_seed(5)).eval()
     x = torch.randn(3, 8, 7, 7)
-    z_nhwc = net.encode(x)
+    if "SCDSC_CHANNELS_LAST" not in os.environ:
+        assert network.CHANNELS_LAST is False
     monkeypatch.setattr(network, "CHANNELS_LAST", False)
     z_nchw = net.encode(x)
+    monkeypatch.setattr(network, "CHANNELS_LAST", True)
+    z_nhwc = net.encode(x)
     assert z_nchw.is_contiguous() and not z_nhwc.is_contiguous()
     assert torch.allclose(z_nchw, z_nhwc, atol=1e-5)
 
