@@ -99,6 +99,7 @@ class _ProgressLog:
     def __init__(self, every: float = 15.0):
         self.every, self.last_time, self.last_message = every, 0.0, None
         self.stage, self.stage_cpu, self.stage_peak = "read", time.process_time(), _vmhwm_mb()
+        self.peak_before_mb = self.stage_peak  # imports and the scene's metadata, before the core starts
         self.cpu: Dict[str, float] = {}
         self.peak_rise_mb: Dict[str, float] = {}
 
@@ -159,7 +160,6 @@ def run_cluster(job) -> Dict[str, Any]:
         Path(job["model_out"]).parent.mkdir(parents=True, exist_ok=True)
         kwargs["model_out"] = job["model_out"]
     progress = _ProgressLog()
-    extra_start = {"peak_rss_before_mb": round(_vmhwm_mb(), 1)}  # imports and the scene's metadata
     started = time.perf_counter()
     result = cluster_raster(scene.image, str(out), int(job.get("k") or scene.n_classes), progress=progress, **kwargs)
     end_to_end = time.perf_counter() - started
@@ -173,7 +173,7 @@ def run_cluster(job) -> Dict[str, Any]:
     history = result.history or []
     clustering_steps = [h for h in history if h.get("stage") not in ("pretrain", "pretraining")]
     extra = {"end_to_end_s": round(end_to_end, 3), "timings_raw": info.get("timings", {}), "stage_cpu_s": stage_cpu,
-             "stage_peak_rise_mb": dict(progress.peak_rise_mb), **extra_start,
+             "stage_peak_rise_mb": dict(progress.peak_rise_mb), "peak_rss_before_mb": progress.peak_before_mb,
              "n_mini_clusters": info.get("n_mini_clusters"), "selected_epoch": info.get("selected_epoch"),
              "selected_ratio": info.get("selected_ratio"), "n_history": len(history),
              "n_clustering_records": len(clustering_steps), "output_exists": out.is_file(),

@@ -452,7 +452,7 @@ class RasterSource:
         height, width = self.shape
         valid = np.zeros((height, width), dtype=bool)
         usable = np.zeros(self.n_bands, dtype=bool)
-        step = self._tile_aligned(block_rows(width, self.n_bands, self._budget))
+        step = self._block_rows()
         with_nodata = [i for i, v in enumerate(self._nodata_compare) if v is not None]
         nodata_values = np.array([self._nodata_compare[i] for i in with_nodata], dtype=self.dtype)
         floating = np.issubdtype(self.dtype, np.floating)
@@ -476,12 +476,14 @@ class RasterSource:
         """A fresh read-only dataset handle (one per operation: handles are not shared between threads)."""
         return _open_gdal_raster(self.path)
 
-    def _tile_aligned(self, rows: int) -> int:
-        """``rows`` per block adjusted to the file's blocks (tiles or strips) so a block never straddles two.
+    def _block_rows(self, max_pixels: Optional[int] = None, budget_bytes: Optional[int] = None) -> int:
+        """Rows per block read: the memory budget's (and ``max_pixels``'), aligned to the file's tile rows.
 
         Whole multiples of the tile height when a block holds more; otherwise an even share of one tile row
-        (256 -> 64 rather than 74), so that every tile is decoded once per pass (see :meth:`_drop_passed_tiles`).
+        (256 -> 64 rather than 74), so that a block never straddles two tile rows and every tile is decoded once
+        per pass (see :meth:`_drop_passed_tiles`).
         """
+        rows = _rows_per_block(self.shape[1], self.n_bands, max_pixels, budget_bytes or self._budget)
         tile = self._tile_rows
         if tile >= self.shape[0]:  # one tile row: nothing is ever dropped, keep the budget's blocks
             return rows
@@ -540,7 +542,7 @@ class RasterSource:
             return out
         order = np.argsort(rows, kind="stable")
         sorted_rows = rows[order]
-        step = self._tile_aligned(block_rows(width, self.n_bands, self._budget))
+        step = self._block_rows()
         dataset = self._dataset()
         start = 0
         while start < rows.size:
@@ -562,8 +564,8 @@ class RasterSource:
         A block holds at most ``max_pixels`` pixels when given and stays within the memory budget; it always
         holds at least one full row.
         """
-        height, width = self.shape
-        step = self._tile_aligned(_rows_per_block(width, self.n_bands, max_pixels, budget_bytes or self._budget))
+        height = self.shape[0]
+        step = self._block_rows(max_pixels, budget_bytes)
         dataset = self._dataset()
         for row0 in range(0, height, step):
             row1 = min(height, row0 + step)

@@ -50,10 +50,11 @@ def shared_data():
 
 
 def write_raster(path, array, *, geotransform=(500000.0, 10.0, 0.0, 4000000.0, 0.0, -10.0), epsg=32633,
-                 nodata=None, dtype=None):
+                 nodata=None, dtype=None, options=()):
     """Write a (B, H, W) or (H, W) array as a GeoTIFF and return its path as str.
 
-    ``epsg=None`` writes no CRS; ``geotransform=None`` writes no geotransform.
+    ``epsg=None`` writes no CRS; ``geotransform=None`` writes no geotransform; ``options`` are GTiff creation
+    options (tiling, compression, interleave).
     """
     from osgeo import gdal, osr
     gdal.UseExceptions()
@@ -63,7 +64,7 @@ def write_raster(path, array, *, geotransform=(500000.0, 10.0, 0.0, 4000000.0, 0
     from osgeo import gdal_array
     gdal_type = gdal_array.NumericTypeCodeToGDALTypeCode(np.dtype(dtype or array.dtype))
     bands, rows, cols = array.shape
-    ds = gdal.GetDriverByName("GTiff").Create(str(path), cols, rows, bands, gdal_type)
+    ds = gdal.GetDriverByName("GTiff").Create(str(path), cols, rows, bands, gdal_type, list(options))
     if geotransform is not None:
         ds.SetGeoTransform(geotransform)
     if epsg is not None:

@@ -144,13 +144,13 @@ def cmd_maps(args) -> int:
                 (args.scenes and scene not in args.scenes.split(",")):
             continue
         seed = median_seed(summary)
-        job = Job(scene, protocol, method, seed)
-        recorded_s = summary.time_s[summary.seeds.index(seed)]
-        if not map_path(maps, job).is_file():
-            if args.max_seconds and recorded_s > args.max_seconds:
-                log.info("skipped %s (recorded %.0f s > --max-seconds)", job, recorded_s)
-                continue
-            missing.append((job, summary.oa[summary.seeds.index(seed)]))
+        job, run = Job(scene, protocol, method, seed), summary.seeds.index(seed)
+        if map_path(maps, job).is_file():
+            continue
+        if args.max_seconds and summary.time_s[run] > args.max_seconds:
+            log.info("skipped %s (recorded %.0f s > --max-seconds)", job, summary.time_s[run])
+            continue
+        missing.append((job, summary.oa[run]))
     scenes = {name: load_scene(name) for name in sorted({job.scene for job, _ in missing})}
     differing = 0
     with _limited_threads(args.threads):
@@ -159,7 +159,8 @@ def cmd_maps(args) -> int:
             same = abs(oa - recorded_oa) < 5e-4
             if not same:
                 differing += 1
-                for path in map_path(maps, job).parent.glob(map_path(maps, job).stem + ".*"):
+                saved = map_path(maps, job)
+                for path in saved.parent.glob(saved.stem + ".*"):  # the map and its history/trace files
                     path.unlink()
             log.info("%s: OA %.2f %% (recorded %.2f %%)%s", job, 100 * oa, 100 * recorded_oa,
                      "" if same else "  <- differs from the record: map not kept")

@@ -153,25 +153,15 @@ def test_blockwise_reading_equals_whole_array(make_raster):
         src.read_pixels([17], [0])
 
 
-def _tiled_geotiff(path, data, tile=16):
-    bands, rows, cols = data.shape
-    ds = gdal.GetDriverByName("GTiff").Create(str(path), cols, rows, bands, gdal.GDT_Int16,
-                                              ["TILED=YES", f"BLOCKXSIZE={tile}", f"BLOCKYSIZE={tile}",
-                                               "COMPRESS=DEFLATE", "INTERLEAVE=BAND"])
-    for b in range(bands):
-        ds.GetRasterBand(b + 1).WriteArray(data[b])
-    ds = None
-    return str(path)
-
-
 @pytest.mark.parametrize("block_rows_budget", [5, 40])
-def test_tiled_raster_blocks_follow_tile_rows_and_gdal_cache_stays_at_one_tile_row(tmp_path, monkeypatch, request,
+def test_tiled_raster_blocks_follow_tile_rows_and_gdal_cache_stays_at_one_tile_row(make_raster, monkeypatch, request,
                                                                                     block_rows_budget):
     # GDAL keeps every decoded tile up to a process-wide limit (5 % of RAM): without dropping the tiles a pass
     # has left behind, the cache held the whole scene and the peak memory grew with it.
     request.addfinalizer(lambda limit=gdal.GetCacheMax(): gdal.SetCacheMax(limit))
     data = (cube(bands=6, rows=100, cols=40, seed=2) * 1000).astype(np.int16)
-    path = _tiled_geotiff(tmp_path / "tiled.tif", data)
+    path = make_raster(data, "tiled.tif", options=["TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16",
+                                                   "COMPRESS=DEFLATE", "INTERLEAVE=BAND"])
     budget = 12 * 40 * 6 * block_rows_budget
     src = open_raster(path, budget_bytes=budget)
     expected = data.transpose(1, 2, 0).astype(np.float32)
