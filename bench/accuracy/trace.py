@@ -7,9 +7,9 @@ bank of soft assignments) and ``soft_assign`` (paper mode: the full-batch train-
 scores the argmax of each against the reference. The training itself is unchanged and never sees the labels; the
 scores are computed outside it. Being tied to private names, this is a benchmark tool, not an API.
 
-The training pixels are the clustered pixels in row-major order whenever the scene has fewer clustered pixels
-than ``sample_size`` (40,000 in fast mode; every pixel in paper mode), which holds for every benchmark scene; the
-trace refuses otherwise.
+The training pixels are the clustered pixels in row-major order whenever the fit draws no sample (fast mode's
+default sample of 40,000 is not drawn on fewer than 53,334 clustered pixels; paper mode never samples), which holds
+for every benchmark scene; the trace refuses otherwise.
 """
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
@@ -123,8 +123,9 @@ def attach_steps(points: List[dict], history: List[dict]) -> List[dict]:
 
 def traceable(est, mask: np.ndarray) -> bool:
     """True when the estimator trains on every clustered pixel (then in row-major order), so a trace is valid."""
-    sample = est._resolved("sample_size")
-    return not sample or int(mask.sum()) <= sample
+    n_clustered = int(mask.sum())
+    sample = est._sample_size(n_clustered)
+    return not sample or n_clustered <= sample
 
 
 def trace_fit(scene: Scene, mask: np.ndarray, seed: int, method: str = "scdsc-fast") -> Trace:

@@ -157,6 +157,18 @@ def test_same_seed_same_labels_and_fit_predict(fast_model):
     assert np.array_equal(again.bases_, model.bases_)
 
 
+def test_default_sample_is_skipped_when_it_would_keep_nearly_every_pixel(monkeypatch):
+    # Scaled down: a default sample of 110 pixels in 4x4 tiles, on 16x16 = 256 or 12x12 = 144 clustered pixels.
+    monkeypatch.setattr(model_module, "SAMPLE_TILE", 4)
+    monkeypatch.setitem(model_module._MODE_DEFAULTS["fast"], "sample_size", 110)
+    large, _ = _scene(size=16)
+    small = large[:12, :12].copy()
+    assert SCDSC(2, random_state=1, **QUICK).fit(large).fit_info_["n_train"] == 112  # 110/256 < 3/4: 7 tiles
+    assert SCDSC(2, random_state=1, **QUICK).fit(small).fit_info_["n_train"] == 144  # 110/144 >= 3/4: all
+    # An explicit sample_size is a request, drawn whatever its share.
+    assert SCDSC(2, random_state=1, sample_size=110, **QUICK).fit(small).fit_info_["n_train"] == 112
+
+
 def test_mask_restricts_the_clustered_set_and_sampling_tiles(monkeypatch):
     monkeypatch.setattr(model_module, "SAMPLE_TILE", 8)  # 8x8 tiles instead of 32x32 to keep the scene tiny
     image, labels = _scene()
