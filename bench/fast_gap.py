@@ -2,9 +2,10 @@
 
 Fits the estimator in-process on the benchmark's PaviaU scene (``paviau-labelled``: 610 x 340 x 103, K = 9, the
 Table 4 settings) for each variant and seed, and prints one JSON line per fit: its time, the OA of the start
-partition and of the result, and, when the whole clustered set is the training set (``sample_size=0``), the OA
-of the assignments at every refresh with the confident ratio (``bench.accuracy.trace``). A variant is a set of
-:class:`scdsc_core.model.SCDSC` hyperparameters over the fast defaults, e.g.::
+partition and of the result, and, when the whole clustered set is the training set (no sample drawn: the
+default on these 42,776 labelled pixels, or ``sample_size=0``), the OA of the assignments at every refresh with
+the confident ratio (``bench.accuracy.trace``). A variant is a set of :class:`scdsc_core.model.SCDSC`
+hyperparameters over the fast defaults, e.g.::
 
     python -m bench.fast_gap --seeds 0 --variant refresh-only '{"live_targets": false, "sample_size": 0}' \\
         --variant live '{"sample_size": 0}'

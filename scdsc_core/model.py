@@ -390,11 +390,11 @@ class SCDSC:
         return value
 
     def _sample_size(self, n_clustered: int) -> int:
-        """Pixels to train on, 0 for all: ``sample_size``, or the mode's default unless it keeps nearly all."""
+        """Pixels to sample for training, 0 for all: ``sample_size``, or the mode's default unless it keeps nearly
+        all; 0 too whenever the sample would hold every clustered pixel, so 0 means "no sample drawn"."""
         sample = self._resolved("sample_size")
-        if self.sample_size is None and sample >= SKIP_SAMPLE_SHARE * n_clustered:
-            return 0
-        return sample
+        share = SKIP_SAMPLE_SHARE if self.sample_size is None else 1.0
+        return 0 if sample >= share * n_clustered else sample
 
     def _check_data(self, source, mask) -> Tuple[List[str], Optional[np.ndarray]]:
         """Rules on the image and mask; returns the problems and the clustered-pixel mask (valid & mask)."""
@@ -432,7 +432,7 @@ class SCDSC:
                 problems.append(f"n_clusters must be smaller than the number of clustered pixels "
                                 f"({n_clustered}), got {self.n_clusters}")
             sample = self._sample_size(n_clustered) if self.mode in _MODE_DEFAULTS else 0
-            n_train = n_clustered if not sample else min(sample, n_clustered)
+            n_train = sample or n_clustered
             if self.mode == "paper" and n_train > PAPER_MAX_PIXELS:
                 problems.append(f"mode 'paper' trains full-batch and is limited to {PAPER_MAX_PIXELS:,} training "
                                 f"pixels, got {n_train:,}; use mode='fast' (or sample_size)")
@@ -808,11 +808,9 @@ def _thread_limit(n_threads: Optional[int]):
 def _tile_sample(rows: np.ndarray, cols: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
     """Indices of the clustered pixels inside randomly drawn whole ``SAMPLE_TILE`` tiles, about ``size`` of them.
 
-    Whole tiles keep real neighbourhoods for the box filter (§7 lever 6, §8). Returns all indices if there are
-    at most ``size`` pixels; the result is sorted (row-major order, §2.1).
+    Whole tiles keep real neighbourhoods for the box filter (§7 lever 6, §8). The caller draws a sample only when
+    it is smaller than the clustered set (:meth:`SCDSC._sample_size`); the result is sorted (row-major, §2.1).
     """
-    if rows.size <= size:
-        return np.arange(rows.size)
     tile_cols = int(cols.max()) // SAMPLE_TILE + 1
     tile = (rows // SAMPLE_TILE) * tile_cols + cols // SAMPLE_TILE
     ids, counts = np.unique(tile, return_counts=True)

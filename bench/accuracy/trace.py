@@ -123,9 +123,7 @@ def attach_steps(points: List[dict], history: List[dict]) -> List[dict]:
 
 def traceable(est, mask: np.ndarray) -> bool:
     """True when the estimator trains on every clustered pixel (then in row-major order), so a trace is valid."""
-    n_clustered = int(mask.sum())
-    sample = est._sample_size(n_clustered)
-    return not sample or n_clustered <= sample
+    return not est._sample_size(int(mask.sum()))
 
 
 def trace_fit(scene: Scene, mask: np.ndarray, seed: int, method: str = "scdsc-fast") -> Trace:
