@@ -68,7 +68,7 @@ PLANS: Dict[str, Plan] = {p.name: p for p in [
         ("labelled", FAST_ABLATIONS, SEEDS, 1),
         ("labelled", ("scdsc-paper",), SEEDS[:3], 1),
         ("all", ("scdsc-fast", "scdsc-fast-none"), SEEDS, 1),
-        ("labelled", ("scdsc-fast-edesc", "scdsc-fast-edesc-local"), SEEDS[:3], 1),
+        ("labelled", ("scdsc-fast-edesc", "scdsc-fast-edesc-local"), SEEDS, 1),
         ("labelled", ("scdsc-paper",), SEEDS[3:], 2),
     ), note="Every method, 10 seeds (0-9), both protocols; SCDSC paper mode (400 full-batch epochs) and the "
             "singleton-mini-cluster (EDESC-style) variants on the labelled protocol only (paper mode's seeds 3-9 "
