@@ -11,7 +11,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .blas import matmul
+from .blas import eigh, matmul, mm
 from .errors import ScdscError, ScdscWarning
 from .progress import Progress, as_progress
 
@@ -162,7 +162,7 @@ def _exact_first_neighbours(X: np.ndarray, block_size: int, device, p: Progress)
         for col in range(0, n, block_size):
             p.check()  # a query block against all columns takes seconds when n is large
             col_stop = min(col + block_size, n)
-            sims = query @ unit32[col:col_stop].T
+            sims = mm(query, unit32[col:col_stop].T)
             lo, hi = max(start, col), min(stop, col_stop)
             if lo < hi:  # this tile holds the query rows themselves: a point is not its own neighbour
                 diag = torch.arange(lo, hi, device=device)
@@ -271,10 +271,10 @@ def _approximate_first_neighbours(X: np.ndarray, block_size: int, device, p: Pro
         gram = torch.zeros((dim, dim), dtype=torch.float64, device=device)
         for a in range(0, sample.size, _CHUNK):
             part = unit[sample_t[a:a + _CHUNK]].double()
-            gram += part.T @ part
-        _, vectors = torch.linalg.eigh(gram)  # ascending eigenvalues
+            gram += mm(part.T, part)
+        _, vectors = eigh(gram)  # ascending eigenvalues
         basis = vectors[:, -_APPROX_DIMS:].flip(1).float()
-        reduced = torch.cat([unit[a:a + _CHUNK] @ basis for a in range(0, n, _CHUNK)])
+        reduced = torch.cat([mm(unit[a:a + _CHUNK], basis) for a in range(0, n, _CHUNK)])
     else:
         reduced = unit
     del unit
@@ -293,7 +293,7 @@ def _approximate_first_neighbours(X: np.ndarray, block_size: int, device, p: Pro
     probes = min(_APPROX_PROBES, n_lists)
     probe_lists = torch.empty((n, probes), dtype=torch.int64, device=device)
     for a in range(0, n, block_size):
-        probe_lists[a:a + block_size] = torch.topk(reduced[a:a + block_size] @ centroids.T, probes, dim=1).indices
+        probe_lists[a:a + block_size] = torch.topk(mm(reduced[a:a + block_size], centroids.T), probes, dim=1).indices
     # 3. every point is stored in the list of its nearest centroid; each list is searched by the points that probe
     # it with one product, and its best few candidates land in that point's slot for this probe.
     home = probe_lists[:, 0]
@@ -316,7 +316,7 @@ def _approximate_first_neighbours(X: np.ndarray, block_size: int, device, p: Pro
         for a in range(0, entries.numel(), block_size):
             entry = entries[a:a + block_size]
             q = entry // probes
-            sims = reduced[q] @ member_vectors
+            sims = mm(reduced[q], member_vectors)
             sims[q[:, None] == members[None, :]] = -np.inf
             vals, top = torch.topk(sims, min(per_list, members.numel()), dim=1)
             found_vals[entry, :vals.shape[1]] = vals
@@ -343,7 +343,7 @@ def _blockwise_argmax(points, centroids, block_size: int):
     """Index of the centroid with the largest inner product, per point, blockwise."""
     import torch
 
-    return torch.cat([torch.argmax(points[a:a + block_size] @ centroids.T, dim=1)
+    return torch.cat([torch.argmax(mm(points[a:a + block_size], centroids.T), dim=1)
                       for a in range(0, points.shape[0], block_size)])
 
 

@@ -222,7 +222,7 @@ def _kappa(confusion: np.ndarray) -> float:
     square[:k, :] = confusion
     n = square.sum()
     observed = np.trace(square) / n
-    expected = float(square.sum(axis=1) @ square.sum(axis=0)) / n ** 2
+    expected = float(np.sum(square.sum(axis=1) * square.sum(axis=0))) / n ** 2
     if expected == 1.0:
         return float("nan")
     return float((observed - expected) / (1.0 - expected))

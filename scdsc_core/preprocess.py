@@ -8,7 +8,7 @@ from typing import Optional
 import numpy as np
 import torch
 
-from .blas import matmul
+from .blas import eigh, matmul, mm
 from .errors import ScdscError
 from .progress import as_progress
 
@@ -379,12 +379,12 @@ def finch_features(X8: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, patch:
         sample = torch.from_numpy((fit_rows - mean32) / scale).double()
         centre = sample.mean(0)
         centred = sample - centre
-        values, vectors = torch.linalg.eigh(centred @ centred.T)
+        values, vectors = eigh(mm(centred, centred.T))
         order = torch.argsort(values, descending=True)
         values, vectors = values[order], vectors[:, order]
         rank = int((values > 1e-10 * max(float(values[0]), 1e-300)).sum())
         k = max(1, min(k, rank))
-        components = _fix_signs(((centred.T @ vectors[:, :k]) / values[:k].clamp_min(1e-300).sqrt()).T.numpy())
+        components = _fix_signs((mm(centred.T, vectors[:, :k].contiguous()) / values[:k].clamp_min(1e-300).sqrt()).T.numpy())
         centre = centre.numpy()
         fit_p(1.0, "FINCH features: PCA")
     else:
@@ -395,7 +395,7 @@ def finch_features(X8: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, patch:
             idx = pick[i:i + block]
             patches = extract_patches(X8, rows[idx], cols[idx], patch).reshape(len(idx), -1)
             chunk = torch.from_numpy((patches - mean32) / scale)
-            gram += (chunk.T @ chunk).double()
+            gram += mm(chunk.T, chunk).double()
             total += chunk.sum(0).double()
             fit_p(0.8 * min(1.0, (i + block) / len(pick)), "FINCH features: PCA")
         centre = (total / len(pick)).numpy()
@@ -411,7 +411,7 @@ def finch_features(X8: np.ndarray, rows: np.ndarray, cols: np.ndarray, *, patch:
     for start in range(0, n, block):
         apply_p.check()
         stop = min(n, start + block)
-        reduced = standardised(start, stop) @ projection - offset
+        reduced = mm(standardised(start, stop), projection) - offset
         norms = torch.linalg.vector_norm(reduced, dim=1, keepdim=True)
         out[start:stop] = (reduced / torch.where(norms > 0, norms, torch.ones_like(norms))).numpy()
         apply_p(stop / n, "FINCH features: projection")

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from .blas import eigh, matmul, mm, qr, svd
 from .errors import ScdscWarning
 from .network import ConvAutoencoder
 from .progress import Progress
@@ -54,7 +55,7 @@ def soft_assign(z: torch.Tensor, bases: torch.Tensor, n_clusters: int, subspace_
     -------
     Tensor of shape (N, K), rows summing to 1, every entry > 0.
     """
-    energy = (z @ bases).pow(2).view(z.shape[0], n_clusters, subspace_dim).sum(dim=2) + eta * subspace_dim
+    energy = mm(z, bases).pow(2).view(z.shape[0], n_clusters, subspace_dim).sum(dim=2) + eta * subspace_dim
     return energy / energy.sum(dim=1, keepdim=True)
 
 
@@ -87,7 +88,7 @@ def orthogonality_loss(bases: torch.Tensor, subspace_dim: int, weight: float) ->
 
     ``O`` is all ones except zero ``d x d`` diagonal blocks.
     """
-    gram = bases.T @ bases
+    gram = mm(bases.T, bases)
     size = gram.shape[0]
     eye = torch.eye(size, dtype=gram.dtype, device=gram.device)
     blocks = torch.block_diag(*[torch.ones(subspace_dim, subspace_dim, dtype=gram.dtype, device=gram.device)]
@@ -430,11 +431,14 @@ def kmeans_start(Z: torch.Tensor, n_clusters: int, n_init: int, seed: int, sampl
             progress((index + 1) / n_init, f"k-means: run {index + 1}/{n_init}")
     if fit_rows is data:
         return best.labels_.astype(np.int64)
-    centres = torch.from_numpy(best.cluster_centers_.astype(np.float32))
+    centres = best.cluster_centers_.astype(np.float32)
+    # nearest centre = argmin of ||c||^2 - 2 x.c (||x||^2 is the same for every centre); the product goes through
+    # the system BLAS (scdsc_core.blas), as torch.cdist's would not
+    centre_sq = np.einsum("kd,kd->k", centres, centres)
     labels = np.empty(len(data), dtype=np.int64)
     for start in range(0, len(data), EVAL_CHUNK):
-        block = torch.from_numpy(data[start:start + EVAL_CHUNK])
-        labels[start:start + EVAL_CHUNK] = torch.cdist(block, centres).argmin(dim=1).numpy()
+        block = data[start:start + EVAL_CHUNK]
+        labels[start:start + EVAL_CHUNK] = np.argmin(centre_sq - 2.0 * matmul(block, centres.T), axis=1)
     return labels
 
 
@@ -462,19 +466,19 @@ def subspace_bases(Z: torch.Tensor, labels: np.ndarray, n_clusters: int, subspac
         if count == 0:
             basis = torch.zeros((latent, 0), dtype=torch.float64, device=Z.device)
         elif count <= 64:
-            _, _, vt = torch.linalg.svd(members, full_matrices=False)
+            _, _, vt = svd(members)
             basis = vt[:subspace_dim].T
         else:
             width = min(latent, count, subspace_dim + 10)
             q = torch.randn((latent, width), generator=generator, dtype=torch.float64).to(Z.device)
             for _ in range(n_iter + 1):
-                q, _ = torch.linalg.qr(members.T @ (members @ q))
-            projected = members @ q
-            values, vectors = torch.linalg.eigh(projected.T @ projected)
-            basis = q @ vectors[:, torch.argsort(values, descending=True)[:subspace_dim]]
+                q, _ = qr(mm(members.T, mm(members, q)))
+            projected = mm(members, q)
+            values, vectors = eigh(mm(projected.T, projected))
+            basis = mm(q, vectors[:, torch.argsort(values, descending=True)[:subspace_dim]])
         # keep only directions the members actually span (a rank-deficient cluster leaves the rest to be filled)
         if count and basis.shape[1]:
-            energy = torch.linalg.vector_norm(members @ basis, dim=0)
+            energy = torch.linalg.vector_norm(mm(members, basis), dim=0)
             basis = basis[:, energy > 1e-10 * max(float(energy.max()), 1e-300)]
         if basis.shape[1] < subspace_dim:
             short.append((j, count))
@@ -503,8 +507,8 @@ def _fill_missing_columns(columns, subspace_dim, latent, generator, device) -> t
                 others = torch.cat([fixed] + extra, dim=1) if (fixed.shape[1] or extra) else None
                 for _ in range(2):  # Gram-Schmidt twice for numerical orthogonality
                     if others is not None and others.shape[1]:
-                        q, _ = torch.linalg.qr(others)
-                        v = v - q @ (q.T @ v)
+                        q, _ = qr(others)
+                        v = v - mm(q, mm(q.T, v[:, None]))[:, 0]
                 extra.append((v / torch.linalg.vector_norm(v)).unsqueeze(1))
             basis = torch.cat([basis] + extra, dim=1)
             fixed = torch.cat([fixed] + extra, dim=1)

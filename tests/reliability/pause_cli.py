@@ -13,6 +13,7 @@ runs exactly as ``python -m scdsc_core`` does (``runpy``); only the one function
 # SPDX-License-Identifier: GPL-2.0-or-later
 import os
 import runpy
+import signal
 import sys
 import threading
 
@@ -64,6 +65,9 @@ if __name__ == "__main__":
     point, output, separator, *cli_args = sys.argv[1:]
     if separator != "--":
         raise SystemExit(__doc__)
+    # A shell starts background jobs with SIGINT ignored, and Python keeps an inherited SIG_IGN: then the test's
+    # Ctrl+C would never arrive. Take it as an interactive terminal's Python does, whatever the test runner's parent.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     install(point, output)
     sys.argv = ["scdsc_core", *cli_args]
     runpy.run_module("scdsc_core", run_name="__main__", alter_sys=True)

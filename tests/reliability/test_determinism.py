@@ -1,6 +1,7 @@
 """The same seed on the same machine gives byte-identical label rasters from the CLI, from ``processing.run`` and
 from ``qgis_process`` (every run on one torch/OpenMP thread, as the test suite runs)."""
 # SPDX-License-Identifier: GPL-2.0-or-later
+import ctypes.util
 import os
 import subprocess
 import sys
@@ -67,3 +68,34 @@ def test_same_seed_same_bytes_from_cli_processing_and_qgis_process(provider, tmp
         assert len(set(digests.values())) == 1, f"{output} differs between front ends: {digests}"
     robustness.record(SECTION, f"seed {SEED}: CLI, processing.run and qgis_process",
                       "byte-identical label GeoTIFF, .aux.xml and .qml")
+
+
+def _host_blas_libraries():
+    """The BLAS libraries QGIS's executables load into the global symbol scope before Python starts (Debian:
+    GSL's CBLAS, then the system OpenBLAS through GDAL -> armadillo), as ``ldd qgis_process.bin`` lists them."""
+    found = [ctypes.util.find_library(name) for name in ("gslcblas", "openblas")]
+    return [name for name in found if name]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or len(_host_blas_libraries()) < 2,
+                    reason="needs Linux with GSL's CBLAS and the system OpenBLAS (what QGIS loads there)")
+def test_same_labels_when_the_host_process_preloads_its_blas(tmp_path, robustness):
+    # The mechanism behind a qgis_process/CLI difference (issue 23): libraries loaded before Python take the
+    # global symbol scope, so numpy's cblas_* and torch's sgemm_/LAPACK calls reach other implementations. The
+    # CLI run with those libraries preloaded must write the same bytes as a plain CLI run.
+    image = write_raster(tmp_path / "scene.tif", planted_cube(n_classes=3, size=16, bands=10)[0])
+    outputs = {}
+    for name, preload in (("plain", None), ("preloaded", " ".join(_host_blas_libraries()))):
+        env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(REPO), PYTHONWARNINGS="ignore")
+        env.pop("LD_PRELOAD", None)
+        if preload:
+            env["LD_PRELOAD"] = preload
+        outputs[name] = tmp_path / f"{name}.tif"
+        run = subprocess.run([sys.executable, "-m", "scdsc_core", "-q", "cluster", image, str(outputs[name]),
+                              "-k", str(K), "--seed", str(SEED), *CLI_TUNING], cwd=str(REPO), env=env,
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, f"{name} failed:\n{run.stdout}\n{run.stderr}"
+    np.testing.assert_array_equal(read_labels(outputs["preloaded"]), read_labels(outputs["plain"]))
+    assert digest(outputs["preloaded"]) == digest(outputs["plain"])
+    robustness.record(SECTION, f"seed {SEED}: CLI with QGIS's BLAS libraries preloaded ({preload})",
+                      "byte-identical label GeoTIFF to a plain CLI run")
