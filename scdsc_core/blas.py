@@ -20,9 +20,11 @@ library versions, whatever the host process; thread counts still matter (OpenBLA
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
-__all__ = ["matmul", "mm", "eigh", "qr", "svd"]
+__all__ = ["matmul", "mm", "eigh", "qr", "svd", "one_blas_thread"]
 
 
 def _operand(m: np.ndarray):
@@ -152,3 +154,18 @@ def svd(a):
         return torch.linalg.svd(a, full_matrices=False)
     u, s, vt = np.linalg.svd(_numpy_of(a), full_matrices=False)
     return tuple(torch.from_numpy(v).to(a.dtype) for v in (u, s, vt))
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """The system BLAS on one thread for the duration (torch's own thread pool is left alone).
+
+    Used around training and labelling, whose products are small (a batch of latents times D): there a second
+    thread gains nothing, while OpenBLAS's waiting threads compete with torch's for the cores (about 30 % slower
+    training steps on 2 cores, docs/benchmarks.md). One thread also makes those bits independent of the BLAS
+    thread count.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

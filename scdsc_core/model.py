@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 
+from .blas import one_blas_thread
 from .errors import ScdscError, ScdscWarning
 from .progress import as_progress
 
@@ -609,11 +610,12 @@ class SCDSC:
         stage = p.slice(*stages["cluster"])
         box = BoxFilter(rows, cols, (height, width), self.window, device)
         data = ClusterData.build(patches_t, groups, box)
-        if full_batch:
-            settings.chunk_size = 4096
-            result = train_full_batch(net, bases, data, settings, stage, record)
-        else:
-            result = train_minibatch(net, bases, data, settings, torch_shuffle, stage, record, last_pretrain)
+        with one_blas_thread():
+            if full_batch:
+                settings.chunk_size = 4096
+                result = train_full_batch(net, bases, data, settings, stage, record)
+            else:
+                result = train_minibatch(net, bases, data, settings, torch_shuffle, stage, record, last_pretrain)
         del data, patches_t
         log.info("%s start: confident ratio %.4f; selected epoch %s (step %d) with ratio %.4f%s",
                  init, result.start_ratio, result.selected_epoch, result.selected_step, result.selected_ratio,
@@ -676,7 +678,7 @@ class SCDSC:
             stop = min(n, start + block_pixels)
             patches = self.preprocessor_.standardise_patches(
                 extract_patches(X8, rows[start:stop], cols[start:stop], self.patch_size))
-            with torch.no_grad():
+            with torch.no_grad(), one_blas_thread():  # per block: the context never spans a yield
                 z = encoder(torch.from_numpy(patches).to(device)).flatten(1)
                 s = soft_assign(z, bases, self.n_clusters, self.subspace_dim, float(self.eta))
                 confidence, labels = s.max(dim=1)
