@@ -86,8 +86,8 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
                              "sample, clusters every valid pixel. 'paper': the authors' full-batch pipeline; with "
                              "--reference and no --mask it clusters the labelled pixels only, as in the paper")
     parser.add_argument("--preset", choices=["paviau", "trento", "houston"],
-                        help="the paper's hyperparameters for one of its scenes (learning rate, beta, window, "
-                             "pretraining epochs)")
+                        help="paper mode with the paper's hyperparameters for one of its scenes (learning rate, "
+                             "alpha, beta, window, pretraining epochs; K stays -k's)")
     parser.add_argument("--seed", type=int, default=0, help="random seed; the same seed, machine and thread "
                                                             "count give the same labels (default: %(default)s)")
     parser.add_argument("--model-out", metavar="PATH", help="also save the trained model (a .npz data file)")
@@ -100,7 +100,8 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     tuning.add_argument("--sample-size", type=int, help="fast mode: pixels used for training (all are labelled)")
     tuning.add_argument("--batch-size", type=int, help="fast mode: mini-batch size")
     tuning.add_argument("--alpha", type=float, help="weight of the mini-cluster (non-local) KL term")
-    tuning.add_argument("--beta", type=float, help="weight of the spatial-smoothing (local) KL term")
+    tuning.add_argument("--beta", type=float, help="weight of the spatial-smoothing (local) KL term (default: 7 in "
+                                                    "paper mode, 1 in fast mode)")
     tuning.add_argument("--window", type=int, help="smoothing window w (odd)")
     tuning.add_argument("--finch-level", type=int, help="FINCH partition used for mini-clusters (default 1)")
     tuning.add_argument("--init", choices=["kmeans", "finch"],
@@ -158,8 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _tuning_params(args: argparse.Namespace) -> dict:
+    """The estimator's hyperparameters from a preset and the tuning options (the options win); the preset's mode
+    is the run's mode, passed apart."""
     from .model import PRESETS
     params = dict(PRESETS[args.preset]) if getattr(args, "preset", None) else {}
+    params.pop("mode", None)
     for option, name in _TUNING_OPTIONS.items():
         value = getattr(args, option, None)
         if value is not None:
@@ -202,7 +206,9 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar]) -> int:
     if args.command == "apply":
         result = api.apply_model(args.model, args.input, args.output, **io)
     else:
-        training = dict(mode=args.mode, seed=args.seed, params=_tuning_params(args), report=args.report)
+        from .model import PRESETS
+        mode = PRESETS[args.preset]["mode"] if getattr(args, "preset", None) else args.mode
+        training = dict(mode=mode, seed=args.seed, params=_tuning_params(args), report=args.report)
         if args.command == "cluster":
             result = api.cluster_raster(args.input, args.output, args.clusters, model_out=args.model_out,
                                         **training, **io)

@@ -19,15 +19,15 @@ from .progress import as_progress
 
 log = logging.getLogger("scdsc_core.model")
 
-# Paper-mode hyperparameters of the three published scenes (§3, Table 4 and the reference).
+# Paper-mode hyperparameters of the three published scenes (§3, Table 4 and the reference). K is not part of a
+# preset: it is the user's (the CLI's --preset with -k used to pass n_clusters twice).
 PRESETS: Dict[str, Dict[str, Any]] = {
-    "paviau": {"n_clusters": 9, "mode": "paper", "learning_rate": 5e-3, "alpha": 3.0, "beta": 7.0, "window": 7,
-               "pretrain_epochs": 150},
-    "trento": {"n_clusters": 6, "mode": "paper", "learning_rate": 5e-3, "alpha": 3.0, "beta": 1.0, "window": 7,
-               "pretrain_epochs": 50},
-    "houston": {"n_clusters": 7, "mode": "paper", "learning_rate": 1e-4, "alpha": 3.0, "beta": 8.0, "window": 3,
-                "pretrain_epochs": 70},
+    "paviau": {"mode": "paper", "learning_rate": 5e-3, "alpha": 3.0, "beta": 7.0, "window": 7, "pretrain_epochs": 150},
+    "trento": {"mode": "paper", "learning_rate": 5e-3, "alpha": 3.0, "beta": 1.0, "window": 7, "pretrain_epochs": 50},
+    "houston": {"mode": "paper", "learning_rate": 1e-4, "alpha": 3.0, "beta": 8.0, "window": 3, "pretrain_epochs": 70},
 }
+# The paper's K of each preset's scene (for benchmarks and examples; never applied by a preset).
+PRESET_CLUSTERS = {"paviau": 9, "trento": 6, "houston": 7}
 
 
 class _PerSample:
@@ -48,10 +48,10 @@ class _PerSample:
 # pretraining, 5: k-means with fewer restarts on a sample, 6: training on a sample of whole tiles).
 # batch_size 0 = full batch; sample_size 0 = every clustered pixel; patience 0 = no early stop.
 _MODE_DEFAULTS: Dict[str, Dict[str, Any]] = {
-    "paper": {"learning_rate": 5e-3, "pretrain_epochs": 150, "pretrain_batch_size": 4096, "epochs": 400,
+    "paper": {"learning_rate": 5e-3, "beta": 7.0, "pretrain_epochs": 150, "pretrain_batch_size": 4096, "epochs": 400,
               "batch_size": 0, "refresh_every": 1, "live_targets": False, "patience": 0, "sample_size": 0,
               "kmeans_n_init": 30, "init": "kmeans", "_pretrain_tol": 0.0, "_kmeans_sample": 0},
-    "fast": {"learning_rate": 5e-3, "pretrain_epochs": _PerSample(400_000, 5, 200), "pretrain_batch_size": 512,
+    "fast": {"learning_rate": 5e-3, "beta": 1.0, "pretrain_epochs": _PerSample(400_000, 5, 200), "pretrain_batch_size": 512,
              "epochs": _PerSample(560_000, 4, 400), "batch_size": 1024, "refresh_every": 25, "live_targets": True,
              "patience": 6, "sample_size": 40_000, "kmeans_n_init": 10, "init": "finch", "_pretrain_tol": 0.01,
              "_kmeans_sample": 20_000},
@@ -108,7 +108,7 @@ _PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
     ("subspace_dim", _int_at_least(1), "an integer >= 1"),
     ("eta", lambda v: _is_number(v) and v > 0, "a number > 0"),
     ("alpha", lambda v: _is_number(v) and v >= 0, "a number >= 0"),
-    ("beta", lambda v: _is_number(v) and v >= 0, "a number >= 0"),
+    ("beta", _optional(lambda v: _is_number(v) and v >= 0), "None or a number >= 0"),
     ("window", _odd_at_least(1), "an odd integer >= 1"),
     ("orth_weight", lambda v: _is_number(v) and v >= 0, "a number >= 0"),
     ("learning_rate", _optional(lambda v: _is_number(v) and v > 0), "None or a number > 0"),
@@ -203,8 +203,9 @@ class SCDSC:
         Affinity offset: ``s_ij ∝ ||z_i^T D_j||^2 + eta * d``.
     alpha : float, default=3.0
         Weight of the mini-cluster KL term.
-    beta : float, default=1.0
-        Weight of the smoothing KL term.
+    beta : float or None
+        Weight of the smoothing KL term. None: 7 in paper mode (the reference's PaviaU setting, like the paper
+        mode's other defaults, §3), 1 in fast mode.
     window : int, default=7
         Box-filter window side w (odd).
     orth_weight : float, default=1e-3
@@ -302,8 +303,8 @@ class SCDSC:
     """
 
     def __init__(self, n_clusters: int = 8, *, mode: str = "fast", n_components: int = 8, patch_size: int = 7,
-                 subspace_dim: int = 5, eta: float = 5.0, alpha: float = 3.0, beta: float = 1.0, window: int = 7,
-                 orth_weight: float = 1e-3, learning_rate: Optional[float] = None,
+                 subspace_dim: int = 5, eta: float = 5.0, alpha: float = 3.0, beta: Optional[float] = None,
+                 window: int = 7, orth_weight: float = 1e-3, learning_rate: Optional[float] = None,
                  pretrain_epochs: Optional[int] = None, pretrain_batch_size: Optional[int] = None,
                  epochs: Optional[int] = None, batch_size: Optional[int] = None,
                  refresh_every: Optional[int] = None, live_targets: Optional[bool] = None,
@@ -533,7 +534,7 @@ class SCDSC:
         n_train = rows.size
         settings = TrainSettings(
             n_clusters=self.n_clusters, subspace_dim=self.subspace_dim, eta=float(self.eta), alpha=float(self.alpha),
-            beta=float(self.beta), orth_weight=float(self.orth_weight),
+            beta=float(self._resolved("beta")), orth_weight=float(self.orth_weight),
             learning_rate=float(self._resolved("learning_rate")),
             pretrain_epochs=self._resolved("pretrain_epochs", n_train),
             pretrain_batch_size=self._resolved("pretrain_batch_size"),

@@ -81,3 +81,20 @@ def test_demo_command_writes_styled_labels_with_oa(tmp_path, capsys, monkeypatch
     assert ds.GetProjection() and ds.GetRasterBand(1).GetColorTable() is not None
     assert ds.GetRasterBand(1).ReadAsArray().max() <= 6
     assert os.path.exists(tmp_path / "demo" / "labels.qml")
+
+
+@pytest.mark.parametrize("preset", ["paviau", "trento", "houston"])
+def test_every_preset_runs_with_the_users_k(tmp_path, planted_raster, preset):
+    # Issue 21: every preset failed with "unknown SCDSC parameter(s) n_clusters" (the preset carried K too).
+    from scdsc_core.model import PRESETS
+    from scdsc_core.modelfile import load_model
+
+    image, _ = planted_raster
+    model = tmp_path / "m.npz"
+    assert main(["-q", "fit", image, str(model), "-k", "4", "--preset", preset] + TINY) == 0
+    loaded = load_model(model)
+    assert loaded.n_clusters == 4
+    for name, value in PRESETS[preset].items():
+        if name != "pretrain_epochs":  # TINY sets it: an explicit option wins over the preset
+            assert getattr(loaded, name) == value, name
+    assert loaded.fit_info_["settings"]["beta"] == PRESETS[preset]["beta"]

@@ -48,8 +48,9 @@ def test_fast_mode_separates_planted_classes(fast_model):
 def test_paper_mode_separates_planted_classes():
     image, labels = _scene()
     records = []
-    # eta 0.5: with the small 3x3 latent the default offset keeps every pixel below 0.9 for these few epochs
-    model = SCDSC(2, mode="paper", random_state=0, eta=0.5, **QUICK).fit(image, callback=records.append)
+    # eta 0.5: with the small 3x3 latent the default offset keeps every pixel below 0.9 for these few epochs;
+    # beta 1: paper mode's beta 7 (PaviaU) smooths so hard that no pixel becomes confident within 6 epochs
+    model = SCDSC(2, mode="paper", random_state=0, eta=0.5, beta=1.0, **QUICK).fit(image, callback=records.append)
     assert evaluate_labels(model.labels_, labels).oa >= 0.95
     cluster = [r for r in records if r["stage"] == "cluster"]
     assert [r["epoch"] for r in cluster] == list(range(6))  # one record per full-batch epoch
@@ -292,3 +293,13 @@ def test_bf16_autocast_runs_and_keeps_losses_finite():
     model = SCDSC(2, random_state=0, bf16=True, pretrain_epochs=2, epochs=2, kmeans_n_init=1, patch_size=3).fit(image)
     assert all(np.isfinite(r["loss"]) for r in model.history_)
     assert model.bases_.dtype == np.float32 and (model.labels_ >= 0).all()
+
+
+def test_paper_mode_defaults_are_the_paviau_preset():
+    # Issue 21: paper mode is the official code's PaviaU setting, not PaviaU's learning rate with Trento's beta.
+    paper = SCDSC(3, mode="paper")
+    for name, value in PRESETS["paviau"].items():
+        resolved = paper._resolved(name) if getattr(paper, name) is None else getattr(paper, name)
+        assert resolved == value, name
+    assert SCDSC(3)._resolved("beta") == 1.0  # fast mode keeps its own
+    assert SCDSC(3, beta=2.5)._resolved("beta") == 2.5
