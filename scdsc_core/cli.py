@@ -240,3 +240,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             bar.close()
         print("cancelled: no output was written", file=sys.stderr)
         return EXIT_CANCELLED
+    except BrokenPipeError:
+        # The reader of stdout went away (``... | head``): every output was already written, only the summary is
+        # cut short. Point stdout at /dev/null so that Python's exit flush raises no second error (Python docs,
+        # "Note on SIGPIPE"), and exit 1 without a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

@@ -98,3 +98,18 @@ def test_every_preset_runs_with_the_users_k(tmp_path, planted_raster, preset):
         if name != "pretrain_epochs":  # TINY sets it: an explicit option wins over the preset
             assert getattr(loaded, name) == value, name
     assert loaded.fit_info_["settings"]["beta"] == PRESETS[preset]["beta"]
+
+
+def test_a_closed_pipe_on_stdout_gives_no_traceback(tmp_path, planted_raster):
+    # `scdsc evaluate ... | head -1` printed a BrokenPipeError traceback (issue 23).
+    image, reference = planted_raster
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONWARNINGS="ignore")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line is printed
+    try:
+        run = subprocess.run([sys.executable, "-m", "scdsc_core", "evaluate", reference, reference],
+                             stdout=write_end, stderr=subprocess.PIPE, text=True, env=env, cwd=str(REPO),
+                             timeout=300)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in run.stderr and run.returncode == 1, run.stderr
