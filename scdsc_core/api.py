@@ -8,7 +8,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -168,13 +168,16 @@ def evaluate_rasters(labels: PathLike, reference: PathLike):
         ``summary()``.
     """
     from .metrics import evaluate_labels
-    from .raster import read_label_raster
+    from .raster import grid_difference, raster_grid, read_label_raster
 
     pred, _, _ = read_label_raster(labels)
     ref, _, names = read_label_raster(reference)
     if pred.shape != ref.shape:
         raise ScdscError(f"labels {labels} are {pred.shape[1]}x{pred.shape[0]} pixels but reference {reference} "
                          f"is {ref.shape[1]}x{ref.shape[0]}: they must cover the same grid")
+    difference = grid_difference(raster_grid(labels), raster_grid(reference))
+    if difference:
+        raise ScdscError(f"labels {labels} and reference {reference} are not on the same grid: {difference}")
     pred = np.where(pred > 0, pred, -1)
     return evaluate_labels(pred, ref, class_names=_class_names_without_zero(names))
 
@@ -240,19 +243,34 @@ def _fit_and_write(input, output, n_clusters, *, bands=None, mask=None, referenc
     return result
 
 
+#: Each output: the name a message gives it, the suffixes of the one format it is written in, and whether a QGIS
+#: style (``<stem>.qml``) is written beside it.
+_OUTPUTS = {
+    "output": ("label raster", (".tif", ".tiff"), True),
+    "confidence": ("confidence raster", (".tif", ".tiff"), True),
+    "proba": ("soft-assignment raster", (".tif", ".tiff"), False),
+    "model": ("model", (".npz",), False),
+    "report": ("report", (".html", ".htm"), False),
+}
+
+
 def _check_outputs(inputs, **outputs) -> Dict[str, str]:
-    """Check every requested output before any work: writable, not an input, no two alike."""
-    from .raster import check_output_path
+    """Check every requested output before any work: writable, the suffix of the format that will be written, a
+    name the file system can hold, not an input, and no file (styles and GDAL sidecars included) claimed twice."""
+    from .raster import check_output_path, claimed_files
 
     targets = {name: os.fspath(path) for name, path in outputs.items() if path}
     input_paths = [os.fspath(path) for path in inputs if path]
-    seen: Dict[str, str] = {}
+    owner: Dict[str, Tuple[str, str]] = {}
     for name, path in targets.items():
-        check_output_path(path, inputs=input_paths)
-        key = os.path.normcase(os.path.abspath(path))
-        if key in seen:
-            raise ScdscError(f"the {name} and {seen[key]} outputs are the same file ({path}): give each its own path")
-        seen[key] = name
+        what, suffixes, styled = _OUTPUTS[name]
+        check_output_path(path, inputs=input_paths, extensions=suffixes, what=what)
+        for index, claimed in enumerate(claimed_files(path, styled)):
+            role = what if index == 0 else f"{what}'s {'style' if claimed.endswith('.qml') else 'sidecar'}"
+            if claimed in owner:
+                raise ScdscError(f"the {role} and the {owner[claimed][0]} would be the same file ({claimed}): "
+                                 "give each output its own name")
+            owner[claimed] = (role, path)
     return targets
 
 
@@ -266,13 +284,19 @@ def _load_mask(mask, source):
 def _read_reference(reference, source):
     if reference is None:
         return None
-    from .raster import read_label_raster
+    from .metrics import check_reference_ids
+    from .raster import grid_difference, raster_grid, read_label_raster
     ref, _, _ = read_label_raster(os.fspath(reference))
     if tuple(ref.shape) != tuple(source.shape):
         raise ScdscError(f"reference {reference} is {ref.shape[1]}x{ref.shape[0]} pixels but the input is "
                          f"{source.shape[1]}x{source.shape[0]}: the reference must cover the input's grid")
+    difference = grid_difference(raster_grid(reference), (getattr(source, "geotransform", None),
+                                                          getattr(source, "crs_wkt", "")))
+    if difference:
+        raise ScdscError(f"reference {reference} is not on the input's grid: {difference}")
     if not np.any(ref > 0):
         raise ScdscError(f"reference {reference} has no labelled pixel (every value is 0 = unlabelled)")
+    check_reference_ids(ref)
     return ref
 
 

@@ -119,6 +119,7 @@ def evaluate_labels(pred, reference, *, class_names: Optional[Sequence[str]] = N
     scored = reference > 0
     if not scored.any():
         raise ScdscError(f"reference has no labelled pixel (all {reference.size} values are 0): nothing to score")
+    check_reference_ids(reference)
     n_classes, names = _classes(class_names, int(reference.max()))
 
     ref = reference[scored]
@@ -247,6 +248,23 @@ def _count_pairs(a: np.ndarray, b: np.ndarray, shape) -> np.ndarray:
     """Contingency counts of index pairs (a, b) as an int64 array of the given shape."""
     flat = np.bincount(a.astype(np.int64) * shape[1] + b, minlength=shape[0] * shape[1])
     return flat.reshape(shape).astype(np.int64)
+
+
+#: The largest class id scored: the per-class arrays and the confusion matrix are K x (K + 1), and ids above this
+#: are almost always codes (or a nodata value such as 65535) rather than K classes; 4096 takes 134 MB.
+MAX_CLASS_ID = 4096
+
+
+def check_reference_ids(reference: np.ndarray) -> None:
+    """Refuse, before allocating (and before training, where a run is to be scored), a reference whose largest
+    class id would make the K x (K + 1) tables huge."""
+    largest = int(reference.max())
+    if largest > MAX_CLASS_ID:
+        present = np.unique(reference[reference > 0])
+        shown = ", ".join(str(int(v)) for v in present[:5]) + (", ..." if present.size > 5 else "")
+        raise ScdscError(f"reference class ids reach {largest} (ids present: {shown}); at most {MAX_CLASS_ID} can "
+                         f"be scored, since classes are 1..K with K the largest id: renumber the classes 1..K, or "
+                         f"set a nodata value such as {largest} to 0 (unlabelled)")
 
 
 def _classes(class_names, largest: int):

@@ -6,6 +6,7 @@ import contextlib
 import inspect
 import logging
 import math
+import os
 import platform
 import time
 import warnings
@@ -99,6 +100,10 @@ def _device_name(value) -> bool:
     return value.startswith("cuda:") and value[5:].isdigit()
 
 
+#: More threads than CPUs only adds contention, and a huge count makes OpenMP/OpenBLAS abort while allocating
+#: their thread pools; the bound is checked where threads are set (fit, predict).
+MAX_THREADS = os.cpu_count() or 1
+
 # One declarative table of the hyperparameter rules (style.md): (name, check, rule as the user reads it).
 _PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
     ("n_clusters", _int_at_least(2), "an integer >= 2"),
@@ -127,7 +132,8 @@ _PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
     ("init", lambda v: v in (None, "kmeans", "finch"), "None, 'kmeans' or 'finch'"),
     ("bf16", lambda v: isinstance(v, (bool, np.bool_)), "True or False"),
     ("device", _device_name, "'auto', 'cpu', 'cuda' or 'cuda:N'"),
-    ("n_threads", _optional(_int_at_least(1)), "None or an integer >= 1"),
+    ("n_threads", _optional(lambda v: _is_int(v) and 1 <= v <= MAX_THREADS),
+     f"None or an integer from 1 to {MAX_THREADS} (this machine's CPUs)"),
     ("random_state", _optional(_int_at_least(0)), "None or an integer >= 0"),
 ]
 
@@ -796,6 +802,9 @@ def _thread_limit(n_threads: Optional[int]):
     if n_threads is None:
         yield
         return
+    if not (_is_int(n_threads) and 1 <= n_threads <= MAX_THREADS):
+        raise ScdscError(f"n_threads must be None or an integer from 1 to {MAX_THREADS} (this machine's CPUs), "
+                         f"got {n_threads!r}")
     import torch
     from threadpoolctl import threadpool_limits
 

@@ -15,7 +15,7 @@ import warnings
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from osgeo import gdal, gdal_array
+from osgeo import gdal, gdal_array, osr
 
 from . import style as _style
 from .errors import ScdscError, ScdscWarning
@@ -121,7 +121,14 @@ def parse_bands(spec: Union[str, Sequence[int]], band_count: int) -> List[int]:
             if last < first:
                 problems.append(f"range {part.strip()!r} is descending (write '{last}-{first}')")
                 continue
-            numbers.extend(range(first, last + 1))
+            # Bounded by the raster before expanding: '1-100000000' must not build a list of 10^8 numbers.
+            numbers.extend(range(first, min(last, band_count) + 1))
+            beyond = range(max(first, band_count + 1), last + 1)
+            if beyond.stop - beyond.start <= 20:
+                numbers.extend(beyond)
+            else:
+                problems.append(f"band {beyond.start}-{beyond.stop - 1} out of range: the raster has {band_count} "
+                                "bands")
     else:
         for value in spec:
             if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
@@ -691,7 +698,7 @@ def _folder_is_writable(folder: str) -> bool:
     return True
 
 
-def check_output_path(path, inputs: Sequence = (), *, extensions: Sequence[str] = ()) -> str:
+def check_output_path(path, inputs: Sequence = (), *, extensions: Sequence[str] = (), what: str = "") -> str:
     """Check, before any work, that an output file can be written and would not overwrite an input.
 
     Parameters
@@ -702,6 +709,8 @@ def check_output_path(path, inputs: Sequence = (), *, extensions: Sequence[str] 
         Input files (``None`` entries are skipped; ``file|layername=x`` uris are reduced to the file).
     extensions : sequence of str, optional
         Allowed suffixes such as ``(".tif", ".tiff")`` (case-insensitive); default: any.
+    what : str, optional
+        What the output is (``"label raster"``), for the messages.
 
     Returns
     -------
@@ -712,7 +721,7 @@ def check_output_path(path, inputs: Sequence = (), *, extensions: Sequence[str] 
     ------
     ScdscError
         The path is empty or a folder; its folder does not exist or is not writable; it has a suffix outside
-        ``extensions``; it is the same file as one of ``inputs``.
+        ``extensions``; the name is too long for the file system; it is the same file as one of ``inputs``.
     """
     if path is None or not os.fspath(path).strip():
         raise ScdscError("output path is empty; give a file name")
@@ -728,7 +737,9 @@ def check_output_path(path, inputs: Sequence = (), *, extensions: Sequence[str] 
     if extensions:
         allowed = [e.lower() for e in extensions]
         if os.path.splitext(path)[1].lower() not in allowed:
-            raise ScdscError(f"output {given} must end with {' or '.join(allowed)}")
+            kind = f"{what} output" if what else "output"
+            raise ScdscError(f"{kind} {given} must end with {' or '.join(allowed)}, the format it is written in")
+    _check_name_length(given, path)
     real = os.path.realpath(path)
     for item in inputs:
         if item is None:
@@ -744,6 +755,31 @@ def check_output_path(path, inputs: Sequence = (), *, extensions: Sequence[str] 
             raise ScdscError(f"output {given} is the same file as the input {_strip_uri(item)}; "
                              "choose another output name")
     return path
+
+
+def _check_name_length(given: str, path: str) -> None:
+    """Refuse a name whose hidden temporary (``.<name>.partial-<pid>-<n>.aux.xml``) the file system cannot hold,
+    before any work rather than when the outputs are written."""
+    folder, name = os.path.split(path)
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+        path_max = os.pathconf(folder, "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):
+        name_max, path_max = 255, 4096
+    longest = len(os.fsencode(f".{name}.partial-{2 ** 22}-99")) + max(len(s) for s in _SIDECAR_SUFFIXES)
+    if longest > name_max or len(os.fsencode(path)) + longest - len(os.fsencode(name)) >= path_max:
+        raise ScdscError(f"output {given}: the name is too long for the file system (its temporary and sidecar "
+                         f"names need {longest} bytes, at most {name_max} fit); choose a shorter name")
+
+
+def claimed_files(path, styled: bool) -> List[str]:
+    """Every file an output at ``path`` may create: itself, its GDAL sidecars and, if ``styled``, its QGIS style
+    (``labels.tif`` -> ``labels.qml``), as absolute, case-normalised paths (for collision checks)."""
+    path = os.path.abspath(os.fspath(path))
+    names = [path] + [path + suffix for suffix in _SIDECAR_SUFFIXES]
+    if styled:
+        names.append(_style_path(path))
+    return [os.path.normcase(name) for name in names]
 
 
 # Temporary names handed out and not yet committed or discarded (QGIS may run two tasks in one process).
@@ -1253,6 +1289,9 @@ def read_label_raster(path) -> Tuple[np.ndarray, Optional[Union[int, float]], Op
     dataset = _open_gdal_raster(path, what="label raster")
     # GDAL 3.6 loads the .aux.xml sidecar (category names) only after something like GetGeoTransform().
     dataset.GetGeoTransform()
+    if dataset.RasterCount != 1:
+        raise ScdscError(f"label raster {path} has {dataset.RasterCount} bands; a label raster (e.g. a reference "
+                         "map) has exactly one")
     band = dataset.GetRasterBand(1)
     if gdal.DataTypeIsComplex(band.DataType):
         raise ScdscError(f"label raster {path} holds complex values; class values must be whole numbers")
@@ -1272,3 +1311,33 @@ def read_label_raster(path) -> Tuple[np.ndarray, Optional[Union[int, float]], Op
     if nodata is not None and float(nodata).is_integer():
         nodata = int(nodata)
     return labels, nodata, (list(names) if names else None)
+
+
+def raster_grid(path) -> Tuple[Optional[Tuple[float, ...]], str]:
+    """The geotransform (None when the raster has none) and CRS WKT ("" when none) of a raster file."""
+    dataset = _open_gdal_raster(os.fspath(path), what="raster")
+    return dataset.GetGeoTransform(can_return_null=True), dataset.GetProjection() or ""
+
+
+def grid_difference(first: Tuple[Optional[Sequence[float]], str], second: Tuple[Optional[Sequence[float]], str]
+                    ) -> Optional[str]:
+    """How two ``(geotransform, crs_wkt)`` grids of the same pixel size differ, or None when they agree.
+
+    A missing geotransform or CRS on either side is not a difference (an array or a bare raster has none). The
+    origins may differ by up to 1 % of a pixel and the pixel sizes by a relative 1e-6, which absorbs the
+    rounding of formats that store them as text.
+    """
+    (gt_a, wkt_a), (gt_b, wkt_b) = first, second
+    if gt_a is not None and gt_b is not None:
+        size = max(abs(gt_a[1]), abs(gt_a[5]), 1e-12)
+        if any(abs(a - b) > 1e-6 * size for a, b in zip(gt_a[1:3] + gt_a[4:6], gt_b[1:3] + gt_b[4:6])):
+            return f"pixel sizes differ ({gt_a[1]:g} x {gt_a[5]:g} against {gt_b[1]:g} x {gt_b[5]:g})"
+        if abs(gt_a[0] - gt_b[0]) > 0.01 * abs(gt_a[1]) or abs(gt_a[3] - gt_b[3]) > 0.01 * abs(gt_a[5]):
+            return f"origins differ (({gt_a[0]:.6g}, {gt_a[3]:.6g}) against ({gt_b[0]:.6g}, {gt_b[3]:.6g}))"
+    if wkt_a and wkt_b:
+        a, b = osr.SpatialReference(), osr.SpatialReference()
+        a.ImportFromWkt(wkt_a)
+        b.ImportFromWkt(wkt_b)
+        if not a.IsSame(b):
+            return f"coordinate systems differ ({a.GetName()} against {b.GetName()})"
+    return None
