@@ -11,6 +11,7 @@ import numpy as np
 from osgeo import gdal, ogr, osr
 
 from .errors import ScdscError, ScdscWarning
+from .raster import check_input_file
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -301,8 +302,8 @@ def load_mask(path, source, *, layer: Optional[str] = None) -> np.ndarray:
     if layer is not None:
         uri_layer, layer_id = layer, None
     shown = os.fspath(path)
-    if not file_path.startswith("/vsi") and not os.path.exists(file_path):
-        raise ScdscError(f"mask {shown} does not exist")
+    if not file_path.startswith("/vsi"):
+        check_input_file(file_path, "mask", folders=True)
 
     vector = None
     try:

@@ -71,17 +71,40 @@ INFER_BLOCK = 8192
 LATENT_CHANNELS = 32
 
 
+#: The largest integer a count-like hyperparameter may take (epochs, sizes, ...): far above any useful value, and
+#: small enough that no size derived from it overflows a C integer on its way to numpy or torch.
+_MAX_INT = 2 ** 31 - 1
+
+
 def _is_int(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)) \
-        and math.isfinite(float(value))
+    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, (bool, np.bool_)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an int with hundreds of digits
+        return False
 
 
-def _int_at_least(low):
-    return lambda v: _is_int(v) and v >= low
+def _int_at_least(low, high=_MAX_INT):
+    return lambda v: _is_int(v) and low <= v <= high
+
+
+def _bound_note(value, rule: str) -> str:
+    """The upper bound of a count, named when it is what a value broke."""
+    return f" and at most {_MAX_INT}" if _is_int(value) and value > _MAX_INT and "integer >=" in rule else ""
+
+
+def _shown(value) -> str:
+    """``repr(value)`` for a message, shortened: a 5000-digit integer must not fill the terminal (or fail to print:
+    Python refuses to convert ints of more than 4300 digits to text)."""
+    if _is_int(value) and abs(int(value)).bit_length() > 200:
+        return f"an integer of about {int(abs(int(value)).bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _optional(rule):
@@ -89,7 +112,7 @@ def _optional(rule):
 
 
 def _odd_at_least(low):
-    return lambda v: _is_int(v) and v >= low and v % 2 == 1
+    return lambda v: _is_int(v) and low <= v <= _MAX_INT and v % 2 == 1
 
 
 def _device_name(value) -> bool:
@@ -134,7 +157,7 @@ _PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
     ("device", _device_name, "'auto', 'cpu', 'cuda' or 'cuda:N'"),
     ("n_threads", _optional(lambda v: _is_int(v) and 1 <= v <= MAX_THREADS),
      f"None or an integer from 1 to {MAX_THREADS} (this machine's CPUs)"),
-    ("random_state", _optional(_int_at_least(0)), "None or an integer >= 0"),
+    ("random_state", _optional(_int_at_least(0, 2 ** 63 - 1)), "None or an integer from 0 to 2**63 - 1"),
 ]
 
 
@@ -382,7 +405,7 @@ class SCDSC:
     def _check_params(self) -> List[str]:
         """Every broken hyperparameter rule, as messages (empty when all hold)."""
         params = self.get_params()
-        problems = [f"{name} must be {rule}, got {params[name]!r}"
+        problems = [f"{name} must be {rule}{_bound_note(params[name], rule)}, got {_shown(params[name])}"
                     for name, check, rule in _PARAM_RULES if not check(params[name])]
         if not problems:
             problems += _cross_rules(params)

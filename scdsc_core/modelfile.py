@@ -12,7 +12,7 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from .errors import ScdscError
-from .raster import atomic_output
+from .raster import atomic_output, check_input_file
 
 FORMAT_NAME = "scdsc-model"
 FORMAT_VERSION = 1
@@ -150,8 +150,7 @@ def load_model(path):
     >>> model = load_model("model.npz")  # doctest: +SKIP
     """
     path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ScdscError(f"model file {path} does not exist")
+    check_input_file(path, "model file")
     arrays = _read_arrays(path)
     meta = _read_meta(path, arrays)
     return _build(path, meta, arrays)
@@ -169,8 +168,7 @@ def read_model_info(path) -> Dict[str, Any]:
         As :func:`load_model` for a missing file, a damaged archive or bad metadata.
     """
     path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ScdscError(f"model file {path} does not exist")
+    check_input_file(path, "model file")
     return _read_meta(path, _read_arrays(path, only=(META_KEY,)))
 
 
@@ -185,6 +183,7 @@ def _read_arrays(path: str, only: Optional[Tuple[str, ...]] = None) -> Dict[str,
         if not isinstance(archive, np.lib.npyio.NpzFile):
             raise _fail(path, "it is a single .npy array, not an .npz archive")
         with archive:
+            _check_members(path, archive.zip.infolist())
             return {name: archive[name] for name in archive.files if only is None or name in only}
     except ScdscError:
         raise
@@ -192,6 +191,25 @@ def _read_arrays(path: str, only: Optional[Tuple[str, ...]] = None) -> Dict[str,
         raise _fail(path, f"the archive cannot be read ({type(exc).__name__}: {exc})") from None
     except Exception as exc:  # zlib.error and other decoder failures of a damaged file
         raise _fail(path, f"the archive cannot be read ({type(exc).__name__}: {exc})") from None
+
+
+#: The most a model file's arrays may hold once decompressed. A model is a few MB (the network, B x 8 PCA axes,
+#: the bases of at most 1,568 x 1,568 values); the bound is checked on the archive's directory, before any array
+#: is read, so that an added 3 GB member is refused rather than inflated.
+MAX_MODEL_BYTES = 1 << 30
+
+
+def _check_members(path: str, members) -> None:
+    """Names and declared sizes of the archive's members, checked before anything is decompressed."""
+    names = [m.filename[:-4] if m.filename.endswith(".npy") else m.filename for m in members]
+    unknown = sorted(n for n in names if n not in (META_KEY, "bases") and not n.startswith((_NET_PREFIX, _PRE_PREFIX)))
+    if unknown:
+        shown = ", ".join(repr(n) for n in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        raise _fail(path, f"unexpected member(s) {shown}")
+    total = sum(m.file_size for m in members)
+    if total > MAX_MODEL_BYTES:
+        raise _fail(path, f"its arrays would take {total / 2 ** 30:.1f} GiB once decompressed; a model holds a few "
+                          f"MB (at most {MAX_MODEL_BYTES / 2 ** 30:.0f} GiB is read)")
 
 
 def _read_meta(path: str, arrays: Dict[str, np.ndarray]) -> Dict[str, Any]:
@@ -205,6 +223,8 @@ def _read_meta(path: str, arrays: Dict[str, np.ndarray]) -> Dict[str, Any]:
         meta = json.loads(raw.tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _fail(path, f"the metadata is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise _fail(path, "the metadata is nested too deeply to be an SCDSC model's") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
         raise _fail(path, f"the metadata does not declare format {FORMAT_NAME!r}")
     version = meta.get("format_version")
@@ -248,12 +268,13 @@ def _build(path: str, meta: Dict[str, Any], arrays: Dict[str, np.ndarray]):
     if unknown:
         raise _fail(path, f"unknown hyperparameter(s) {', '.join(unknown)}")
     estimator = SCDSC(**params)
+    # Where and on how many threads to run belongs to the loading machine, not to the file: a model trained on a
+    # GPU must load on a CPU, one trained on 16 threads on a 2-core laptop, and an edited n_threads of 10**6 would
+    # abort the process in OpenMP. So they are reset before the rules (n_threads <= this machine's CPUs) apply.
+    estimator.set_params(device="auto", n_threads=None)
     problems = estimator._check_params()
     if problems:
         raise _fail(path, "invalid hyperparameters: " + "; ".join(problems))
-    # Where and on how many threads to run belongs to the loading machine, not to the file: a model trained on a
-    # GPU must load on a CPU, and an edited n_threads of 10**6 would abort the process in OpenMP.
-    estimator.set_params(device="auto", n_threads=None)
     n_bands = meta["n_features_in"]
     k, p = estimator.n_components, estimator.patch_size
     if n_bands < k:

@@ -56,6 +56,19 @@ def _column_mean_std(blocks) -> tuple:
     return shift + mean_shifted, np.sqrt(var)
 
 
+def _check_float32_range(pixels: np.ndarray) -> np.ndarray:
+    """``pixels`` (n, B) as float32; a finite value beyond float32's range (a float64 scene scaled by 1e200, say)
+    is refused with the bands it is in, rather than becoming inf and then a failed eigendecomposition."""
+    values = pixels.astype(np.float32, copy=False)
+    if not np.isfinite(values).all():
+        bad = np.flatnonzero(~np.isfinite(values).all(axis=0))
+        raise ScdscError(f"band(s) {', '.join(str(b + 1) for b in bad[:10])}{', ...' if bad.size > 10 else ''} "
+                         f"hold infinite values or values beyond the float32 range (magnitude above "
+                         f"{np.finfo(np.float32).max:.3g}) that SCDSC computes in: rescale the raster or mark "
+                         "them as nodata")
+    return values
+
+
 def _safe_scale(mean: np.ndarray, std: np.ndarray) -> np.ndarray:
     """``std``, with constant columns (std zero up to float32 resolution) left unscaled (scale 1, §2.2)."""
     constant = std <= 1e-7 * np.maximum(np.abs(mean), 1e-30)
@@ -162,7 +175,7 @@ class Preprocessor:
         if rows.size == 0:
             raise ScdscError("the image has no valid pixel (every pixel is nodata, NaN or masked)")
         pick = _sample_indices(rows.size, self.sample_size, _rng(self.random_state))
-        pixels = source.read_pixels(rows[pick], cols[pick]).astype(np.float32, copy=False)
+        pixels = _check_float32_range(source.read_pixels(rows[pick], cols[pick]))
         step = max(1, _BLOCK_VALUES // max(1, n_bands))
         mean, std = _column_mean_std(pixels[i:i + step] for i in range(0, len(pixels), step))
         scale = _safe_scale(mean, std)
@@ -190,9 +203,10 @@ class Preprocessor:
 
     def transform_pixels(self, pixels: np.ndarray) -> np.ndarray:
         """Project spectra ``(n, B)`` to float32 ``(n, n_components)``: standardise, centre, rotate."""
-        pixels = np.asarray(pixels, dtype=np.float32)
+        pixels = np.asarray(pixels)
         if pixels.ndim != 2 or pixels.shape[1] != self.n_features_in_:
             raise ScdscError(f"pixels must have shape (n, {self.n_features_in_}), got {pixels.shape}")
+        pixels = _check_float32_range(pixels)
         mean = self.mean_.astype(np.float32)
         scale = self.scale_.astype(np.float32)
         # (pixels - mean) / scale - pca_mean, in place on one temporary: the blocks of a scene are hundreds of MB

@@ -9,6 +9,7 @@ import logging
 import math
 import os
 import re
+import stat
 import tempfile
 import threading
 import warnings
@@ -260,12 +261,24 @@ class ArraySource:
             yield row0, row1, _read_only(self._array[row0:row1])
 
 
+def check_input_file(path: str, what: str, folders: bool = False) -> None:
+    """Raise ScdscError unless ``path`` exists and is a regular file (or, with ``folders``, a folder: some GDAL
+    and OGR formats are folders). GDAL and OGR would block on a FIFO until a writer comes and read /dev/zero
+    without end, so pipes and devices are refused by name before anything opens them."""
+    if not os.path.exists(path):
+        raise ScdscError(f"{what} {path} does not exist")
+    if folders and os.path.isdir(path):
+        return
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise ScdscError(f"{what} {path} is not a regular file (a pipe, device or socket); give a file")
+
+
 def _open_gdal_raster(path: str, what: str = "input raster"):
     """Open ``path`` read-only as a GDAL raster, or raise ScdscError naming the file."""
     # GDAL also opens virtual paths (/vsizip/...) and driver-prefixed names (NETCDF:"f.nc":var).
     virtual = path.startswith("/vsi") or re.match(r"^[A-Za-z][A-Za-z0-9_]+:", path) is not None
-    if not virtual and not os.path.exists(path):
-        raise ScdscError(f"{what} {path} does not exist")
+    if not virtual:
+        check_input_file(path, what, folders=True)
     try:
         dataset = gdal.OpenEx(path, gdal.OF_RASTER | gdal.OF_READONLY)
     except RuntimeError as exc:

@@ -204,7 +204,8 @@ def test_invalid_json(saved, tmp_path):
     (lambda a: a.update(bases=a["bases"][:, :3]), r"array 'bases' must have shape \(288, 10\)"),
     (lambda a: a.update(bases=a["bases"].astype(np.float64)), r"array 'bases' must have shape .* dtype float32"),
     (lambda a: a.update({"net.e1.bias": np.full(32, np.nan, np.float32)}), "'net.e1.bias' holds NaN"),
-    (lambda a: a.update(extra=np.zeros(2)), r"unexpected array\(s\) extra"),
+    (lambda a: a.update(extra=np.zeros(2)), r"unexpected member\(s\) 'extra'"),
+    (lambda a: a.update({"net.extra": np.zeros(2)}), r"unexpected array\(s\) net\.extra"),
     (lambda a: a.update(meta=a["meta"].astype(np.int32)), "metadata array must be 1-D uint8"),
     (lambda a: a.update({"pre.scale": -np.abs(a["pre.scale"])}), "preprocessing scales must be positive"),
 ])

@@ -15,6 +15,7 @@ from .reliability_helpers import FAST, REPO, folder_state, write_small
 from scdsc_core import ScdscError, cluster_raster, evaluate_rasters
 from scdsc_core.metrics import MAX_CLASS_ID
 from scdsc_core.model import MAX_THREADS
+from scdsc_core.modelfile import load_model
 from tests.conftest import write_raster
 
 SECTION = "Bad input"
@@ -152,3 +153,102 @@ def test_thread_counts_are_bounded_by_the_machine(tmp_path, robustness, image):
     _refused_everywhere(robustness, tmp_path, "100000 threads",
                         lambda: cluster_raster(image, tmp_path / "o.tif", 3, params=dict(FAST, n_threads=100000)),
                         ["cluster", image, "o.tif", "-k", 3, "--threads", 100000], match)
+
+
+# ------------------------------------------------------------------------------------ values, parameters, files
+
+@pytest.mark.parametrize("case, scale", [
+    ("float64 scene multiplied by 1e200", 1e200),
+    ("float64 scene of +-1e308", None),
+])
+def test_values_beyond_float32_are_refused(tmp_path, robustness, case, scale):
+    from .reliability_helpers import small_values
+    values = small_values().astype(np.float64)
+    values = values * scale if scale else np.where(values > 0, 1e308, -1e308)
+    image = write_raster(tmp_path / "huge.tif", values)
+    _refused_everywhere(robustness, tmp_path, case,
+                        lambda: cluster_raster(image, tmp_path / "o.tif", 3, params=FAST),
+                        ["cluster", image, "o.tif", "-k", 3, "--epochs", 2, "--pretrain-epochs", 2],
+                        r"band\(s\) 1, 2, .* beyond the float32 range")
+
+
+def test_a_5000_digit_parameter_is_refused_in_one_short_line(tmp_path, robustness, image):
+    with pytest.raises(ScdscError, match=r"^epochs must be None or an integer >= 1 and at most 2147483647, got an "
+                                         r"integer of about 5000 digits$") as info:
+        cluster_raster(image, tmp_path / "o.tif", 3, params=dict(FAST, epochs=10 ** 5000))
+    assert not (tmp_path / "o.tif").exists()
+    robustness.record(SECTION, "a 5000-digit integer parameter", "refused", str(info.value))
+
+
+@pytest.mark.parametrize("role", ["input", "mask", "model"])
+def test_pipes_and_devices_are_refused_not_read(tmp_path, robustness, image, role):
+    """A FIFO would block GDAL until a writer comes (the run hung); /dev/zero would be read without end."""
+    fifo = tmp_path / "pipe.tif"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.tif"
+    zero.symlink_to("/dev/zero")
+    for special in (fifo, zero):
+        cli = {"input": ["cluster", special, "o.tif", "-k", 3],
+               "mask": ["cluster", image, "o.tif", "-k", 3, "--mask", special],
+               "model": ["apply", special, image, "o.tif"]}[role]
+        what = {"input": "input raster", "mask": "mask", "model": "model file"}[role]
+        code, lines = _cli(*cli, cwd=tmp_path)
+        assert code == 2 and lines == [f"error: {what} {special} is not a regular file (a pipe, device or socket); "
+                                       "give a file"], lines
+        assert not (tmp_path / "o.tif").exists()
+    robustness.record(SECTION, f"a FIFO or a link to /dev/zero as the {role}", "refused", lines[0][7:])
+
+
+def _model_with(tmp_path, fitted, name, member, data):
+    """A copy of the fitted model with one more member written as given (``data``: bytes or a chunk iterator)."""
+    import shutil
+    import zipfile
+    path = tmp_path / name
+    shutil.copy(fitted[1], path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open(member, "w", force_zip64=True) as stream:
+            for chunk in ([data] if isinstance(data, bytes) else data):
+                stream.write(chunk)
+    return path
+
+
+def test_a_model_with_a_huge_member_is_refused_before_it_is_inflated(tmp_path, robustness, fitted):
+    from scdsc_core.modelfile import MAX_MODEL_BYTES
+    chunk = bytes(64 << 20)
+    model = _model_with(tmp_path, fitted, "huge.npz", "net.extra.npy",
+                        (chunk for _ in range(MAX_MODEL_BYTES // len(chunk) + 1)))
+    assert model.stat().st_size < 16 << 20  # zeros compress: the file is small, its member is not
+    _refused_everywhere(robustness, tmp_path, "model with a member of 1 GiB once decompressed",
+                        lambda: load_model(model), ["apply", model, fitted[0], "o.tif"],
+                        r"its arrays would take 1\.\d GiB once decompressed")
+
+
+def test_a_model_with_an_unknown_member_is_refused_by_name(tmp_path, robustness, fitted):
+    model = _model_with(tmp_path, fitted, "extra.npz", "payload.npy", b"\x93NUMPY")
+    _refused_everywhere(robustness, tmp_path, "model with an unknown member",
+                        lambda: load_model(model), ["apply", model, fitted[0], "o.tif"],
+                        r"unexpected member\(s\) 'payload'")
+
+
+def test_a_model_with_deeply_nested_metadata_is_refused(tmp_path, robustness, fitted):
+    import zipfile
+    path = tmp_path / "deep.npz"
+    arrays = dict(np.load(fitted[1]))
+    arrays["meta"] = np.frombuffer(("[" * 100000 + "]" * 100000).encode(), dtype=np.uint8)
+    np.savez_compressed(path, **arrays)
+    assert zipfile.is_zipfile(path)
+    _refused_everywhere(robustness, tmp_path, "model whose metadata nests 100000 lists",
+                        lambda: load_model(path), ["apply", path, fitted[0], "o.tif"],
+                        r"the metadata is nested too deeply")
+
+
+def test_a_model_trained_on_more_threads_than_this_machine_has_loads(tmp_path, fitted):
+    from scdsc_core import fit_raster
+    out = fit_raster(fitted[0], tmp_path / "m.npz", 3, seed=0, params=FAST).model
+    arrays = dict(np.load(out))
+    import json as _json
+    meta = _json.loads(arrays["meta"].tobytes())
+    meta["hyperparameters"]["n_threads"] = MAX_THREADS + 14
+    arrays["meta"] = np.frombuffer(_json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez_compressed(tmp_path / "m16.npz", **arrays)
+    assert load_model(tmp_path / "m16.npz").n_threads is None
