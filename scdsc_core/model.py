@@ -95,7 +95,7 @@ def _int_at_least(low, high=_MAX_INT):
 
 def _bound_note(value, rule: str) -> str:
     """The upper bound of a count, named when it is what a value broke."""
-    return f" and at most {_MAX_INT}" if _is_int(value) and value > _MAX_INT and "integer >=" in rule else ""
+    return f" and at most {_MAX_INT}" if _is_int(value) and value > _MAX_INT and "integer >=" in rule and "2**63" not in rule else ""
 
 
 def _shown(value) -> str:
@@ -157,7 +157,7 @@ _PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
     ("device", _device_name, "'auto', 'cpu', 'cuda' or 'cuda:N'"),
     ("n_threads", _optional(lambda v: _is_int(v) and 1 <= v <= MAX_THREADS),
      f"None or an integer from 1 to {MAX_THREADS} (this machine's CPUs)"),
-    ("random_state", _optional(_int_at_least(0, 2 ** 63 - 1)), "None or an integer from 0 to 2**63 - 1"),
+    ("random_state", _optional(_int_at_least(0, 2 ** 63 - 1)), "None or an integer >= 0 (below 2**63)"),
 ]
 
 

@@ -227,7 +227,7 @@ def test_n_threads_applies_during_fit_and_is_restored():
     ({"eta": 0}, r"eta must be a number > 0, got 0"),
     ({"learning_rate": -1.0}, r"learning_rate must be None or a number > 0, got -1.0"),
     ({"device": "tpu"}, r"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got 'tpu'"),
-    ({"random_state": -3}, r"random_state must be None or an integer >= 0, got -3"),
+    ({"random_state": -3}, r"random_state must be None or an integer >= 0 \(below 2\*\*63\), got -3"),
     ({"bf16": "yes"}, r"bf16 must be True or False"),
     ({"live_targets": "yes"}, r"live_targets must be None, True or False"),
     ({"init": "random"}, r"init must be None, .kmeans. or .finch."),
