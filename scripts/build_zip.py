@@ -38,9 +38,9 @@ def build(output: Path) -> Path:
             archive.write(path, "scdsc_qgis/" + path.relative_to(REPO / "scdsc_qgis").as_posix())
         for path in _files(REPO / "scdsc_core"):
             archive.write(path, "scdsc_qgis/ext/scdsc_core/" + path.relative_to(REPO / "scdsc_core").as_posix())
+        # Both are required: the plugin repository refuses a zip without scdsc_qgis/LICENSE.
         for name in ("LICENSE", "README.md"):
-            if (REPO / name).is_file():
-                archive.write(REPO / name, f"scdsc_qgis/{name}")
+            archive.write(REPO / name, f"scdsc_qgis/{name}")
     tmp.replace(output)
     return output
 
