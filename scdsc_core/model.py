@@ -126,6 +126,7 @@ def _device_name(value) -> bool:
 #: More threads than CPUs only adds contention, and a huge count makes OpenMP/OpenBLAS abort while allocating
 #: their thread pools; the bound is checked where threads are set (fit, predict).
 MAX_THREADS = os.cpu_count() or 1
+_THREADS_RULE = f"None or an integer from 1 to {MAX_THREADS} (this machine's CPUs)"
 
 # One declarative table of the hyperparameter rules (style.md): (name, check, rule as the user reads it).
 _PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
@@ -155,8 +156,7 @@ _PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
     ("init", lambda v: v in (None, "kmeans", "finch"), "None, 'kmeans' or 'finch'"),
     ("bf16", lambda v: isinstance(v, (bool, np.bool_)), "True or False"),
     ("device", _device_name, "'auto', 'cpu', 'cuda' or 'cuda:N'"),
-    ("n_threads", _optional(lambda v: _is_int(v) and 1 <= v <= MAX_THREADS),
-     f"None or an integer from 1 to {MAX_THREADS} (this machine's CPUs)"),
+    ("n_threads", _optional(_int_at_least(1, MAX_THREADS)), _THREADS_RULE),
     ("random_state", _optional(_int_at_least(0, 2 ** 63 - 1)), "None or an integer >= 0 (below 2**63)"),
 ]
 
@@ -825,9 +825,8 @@ def _thread_limit(n_threads: Optional[int]):
     if n_threads is None:
         yield
         return
-    if not (_is_int(n_threads) and 1 <= n_threads <= MAX_THREADS):
-        raise ScdscError(f"n_threads must be None or an integer from 1 to {MAX_THREADS} (this machine's CPUs), "
-                         f"got {n_threads!r}")
+    if not _int_at_least(1, MAX_THREADS)(n_threads):
+        raise ScdscError(f"n_threads must be {_THREADS_RULE}, got {_shown(n_threads)}")
     import torch
     from threadpoolctl import threadpool_limits
 

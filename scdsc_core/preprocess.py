@@ -203,17 +203,22 @@ class Preprocessor:
 
     def transform_pixels(self, pixels: np.ndarray) -> np.ndarray:
         """Project spectra ``(n, B)`` to float32 ``(n, n_components)``: standardise, centre, rotate."""
-        pixels = np.asarray(pixels)
-        if pixels.ndim != 2 or pixels.shape[1] != self.n_features_in_:
-            raise ScdscError(f"pixels must have shape (n, {self.n_features_in_}), got {pixels.shape}")
-        pixels = _check_float32_range(pixels)
+        given = np.asarray(pixels)
+        if given.ndim != 2 or given.shape[1] != self.n_features_in_:
+            raise ScdscError(f"pixels must have shape (n, {self.n_features_in_}), got {given.shape}")
+        pixels = given.astype(np.float32, copy=False)
         mean = self.mean_.astype(np.float32)
         scale = self.scale_.astype(np.float32)
         # (pixels - mean) / scale - pca_mean, in place on one temporary: the blocks of a scene are hundreds of MB
         standardised = pixels - mean
         standardised /= scale
         standardised -= self.pca_mean_.astype(np.float32)
-        return matmul(standardised, self.components_.T.astype(np.float32))
+        out = matmul(standardised, self.components_.T.astype(np.float32))
+        # Checked on the (n, k) result, not the (n, B) input: one pass over k columns per block of the scene; only
+        # a failure looks at the bands, to name them.
+        if not np.isfinite(out).all():
+            _check_float32_range(given)
+        return out
 
     def fit_patch_stats(self, X8: np.ndarray, rows: np.ndarray, cols: np.ndarray, patch_size: int,
                         progress=None) -> "Preprocessor":
