@@ -152,7 +152,7 @@ def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: Ba
     ref = _read_reference(reference, source)
     p(0.02, "Labelling pixels")
     labels, conf, soft = _infer(estimator, source, cluster_mask, p.slice(0.02, 0.9),
-                                need_proba=bool(confidence or proba))
+                                confidence=bool(confidence), proba=bool(proba))
     result = ClusterResult(n_clusters=estimator.n_clusters, info={"mode": "apply", "model": str(model)})
     _finish(result, estimator, source, labels, conf, soft, ref, targets, p.slice(0.9, 1.0))
     return result
@@ -232,11 +232,11 @@ def _fit_and_write(input, output, n_clusters, *, bands=None, mask=None, referenc
     estimator.fit(source, mask=cluster_mask, progress=p.slice(0.01, 0.85), callback=callback)
     estimator.fit_info_.setdefault("band_indices", list(getattr(source, "band_indices", []) or []))
     estimator.fit_info_.setdefault("source_band_count", int(getattr(source, "source_band_count", 0) or 0))
-    labels = estimator.labels_
-    conf = soft = None
-    if confidence or proba:
+    # The fit's own labelling pass gave the labels and the confidence; only soft assignments need another pass.
+    labels, conf, soft = estimator.labels_, (estimator.confidence_ if confidence else None), None
+    if proba:
         p(0.85, "Computing soft assignments")
-        labels, conf, soft = _infer(estimator, source, cluster_mask, p.slice(0.85, 0.93), need_proba=True)
+        _, _, soft = _infer(estimator, source, cluster_mask, p.slice(0.85, 0.93), confidence=False, proba=True)
     result = ClusterResult(n_clusters=int(n_clusters), history=list(estimator.history_),
                            info=_run_info(estimator, mode, seed, protocol, read_seconds))
     _finish(result, estimator, source, labels, conf, soft, ref, targets, p.slice(0.93, 1.0))
@@ -348,16 +348,19 @@ def _open_for_model(input, bands, n_features_in: int, fit_info: Dict[str, Any], 
     return source
 
 
-def _infer(estimator, source, cluster_mask, progress, *, need_proba):
-    """Labels, confidence and soft assignments of every clustered pixel (blockwise inside the estimator)."""
-    if not need_proba:
-        return estimator.predict(source, mask=cluster_mask, progress=progress), None, None
-    soft = estimator.predict_proba(source, mask=cluster_mask, progress=progress)
-    clustered = ~np.isnan(soft[..., 0])
-    labels = np.full(soft.shape[:2], -1, dtype=np.int32)
-    labels[clustered] = np.argmax(soft[clustered], axis=1)
-    conf = np.full(soft.shape[:2], np.nan, dtype=np.float32)
-    conf[clustered] = soft[clustered].max(axis=1)
+def _infer(estimator, source, cluster_mask, progress, *, confidence: bool, proba: bool):
+    """Labels of every clustered pixel, with their confidence and soft assignments when asked, from one blockwise
+    inference pass (None for what was not asked)."""
+    labels = np.full(source.shape, -1, dtype=np.int32)
+    conf = np.full(source.shape, np.nan, dtype=np.float32) if confidence else None
+    soft = np.full(source.shape + (estimator.n_clusters,), np.nan, dtype=np.float32) if proba else None
+    for rows, cols, block_labels, block_conf, block_soft in estimator.predict_blocks(
+            source, mask=cluster_mask, want_proba=proba, progress=progress):
+        labels[rows, cols] = block_labels
+        if conf is not None:
+            conf[rows, cols] = block_conf
+        if soft is not None:
+            soft[rows, cols] = block_soft
     return labels, conf, soft
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import inspect
 import logging
 import math
 import os
@@ -13,6 +12,9 @@ import warnings
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
+
+from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
 from .blas import one_blas_thread
 from .errors import ScdscError, ScdscWarning
@@ -51,10 +53,11 @@ class _PerSample:
 _MODE_DEFAULTS: Dict[str, Dict[str, Any]] = {
     "paper": {"learning_rate": 5e-3, "beta": 7.0, "pretrain_epochs": 150, "pretrain_batch_size": 4096, "epochs": 400,
               "batch_size": 0, "refresh_every": 1, "live_targets": False, "patience": 0, "sample_size": 0,
-              "kmeans_n_init": 30, "init": "kmeans", "_pretrain_tol": 0.0, "_kmeans_sample": 0},
+              "kmeans_n_init": 30, "init": "kmeans", "selection": "ratio", "_pretrain_tol": 0.0, "_kmeans_sample": 0},
     "fast": {"learning_rate": 5e-3, "beta": 1.0, "pretrain_epochs": _PerSample(400_000, 5, 200), "pretrain_batch_size": 512,
              "epochs": _PerSample(560_000, 4, 400), "batch_size": 1024, "refresh_every": 25, "live_targets": True,
-             "patience": 6, "sample_size": 40_000, "kmeans_n_init": 10, "init": "finch", "_pretrain_tol": 0.01,
+             "patience": 6, "sample_size": 40_000, "kmeans_n_init": 10, "init": "finch", "selection": "coherence",
+             "_pretrain_tol": 0.01,
              "_kmeans_sample": 20_000},
 }
 
@@ -154,6 +157,7 @@ _PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
     ("finch_components", _int_at_least(1), "an integer >= 1"),
     ("kmeans_n_init", _optional(_int_at_least(1)), "None or an integer >= 1"),
     ("init", lambda v: v in (None, "kmeans", "finch"), "None, 'kmeans' or 'finch'"),
+    ("selection", lambda v: v in (None, "ratio", "coherence"), "None, 'ratio' or 'coherence'"),
     ("bf16", lambda v: isinstance(v, (bool, np.bool_)), "True or False"),
     ("device", _device_name, "'auto', 'cpu', 'cuda' or 'cuda:N'"),
     ("n_threads", _optional(_int_at_least(1, MAX_THREADS)), _THREADS_RULE),
@@ -198,13 +202,18 @@ def resolve_device(name: str):
     return torch.device(name)
 
 
+class NotFittedError(ScdscError, _SklearnNotFittedError):
+    """``predict``/``save`` before ``fit``: scikit-learn's NotFittedError, and a user error (one line) for the CLI
+    and QGIS."""
+
+
 def check_is_fitted(estimator) -> None:
-    """Raise ScdscError unless ``fit`` (or ``load``) has run."""
+    """Raise :class:`NotFittedError` unless ``fit`` (or ``load``) has run."""
     if getattr(estimator, "network_", None) is None or getattr(estimator, "bases_", None) is None:
-        raise ScdscError("this SCDSC model is not fitted yet: call fit() first or load a saved model")
+        raise NotFittedError("this SCDSC model is not fitted yet: call fit() first or load a saved model")
 
 
-class SCDSC:
+class SCDSC(ClusterMixin, BaseEstimator):
     """Scalable context-preserving deep subspace clustering of a hyperspectral image.
 
     Each pixel is represented by its 7x7 patch of an 8-channel PCA image; a convolutional autoencoder maps it
@@ -277,6 +286,16 @@ class SCDSC:
         cut to K groups as FINCH's ``req_clust`` does (no labels involved; see docs/method-notes.md).
         None: "kmeans" in paper mode; "finch" in fast mode, chosen label-free because it was better or equal on
         every real scene tried (docs/method-notes.md, docs/results.md).
+    selection : {"ratio", "coherence"} or None
+        Which training state is returned, without labels. "ratio": the refresh (fast) or epoch (paper) with the
+        highest share of confident pixels (max soft assignment > 0.9; the start is eligible), as the official
+        code does (§2.14). "coherence": that state, unless the start partition is at least as spatially coherent
+        on the training pixels (share of 4-neighbour pairs in the same cluster) as its map; then the start is
+        returned: ``labels_`` holds the start partition on the training pixels, and the start state (the
+        pretrained network with the start's subspace bases) labels the other clustered pixels and is the model
+        that ``predict`` and a saved model use. None: "ratio" in paper mode, "coherence" in fast mode (chosen on
+        Salinas-A, the Indian Pines subset and EnMAP Potsdam, docs/results.md). ``fit_info_["returned"]`` says
+        which was returned.
     bf16 : bool, default=False
         bf16 autocast for the autoencoder (the affinity and the losses stay fp32).
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
@@ -290,6 +309,8 @@ class SCDSC:
     ----------
     labels_ : ndarray of int32, shape (H, W)
         Cluster of every clustered pixel of the training image (0..K-1), -1 elsewhere.
+    confidence_ : ndarray of float32, shape (H, W)
+        The largest soft assignment of every clustered pixel (from the same pass as ``labels_``), NaN elsewhere.
     history_ : list of dict
         Training records: ``stage`` ("pretrain" or "cluster"), ``epoch``, ``step``, ``loss``, ``loss_rec``
         and, for "cluster", ``loss_orth``, ``loss_nonlocal``, ``loss_local``, ``confident_ratio``.
@@ -310,7 +331,7 @@ class SCDSC:
     finch_level_ : int
         The FINCH level used.
     selected_epoch_ : float
-        Epoch of the selected state (paper: 0..epochs-1, 0 = the k-means start; fast: passes over the sample).
+        Epoch of the returned state (see ``selection``) (paper: 0..epochs-1, 0 = the k-means start; fast: passes over the sample).
     selected_ratio_ : float
         Its share of confident pixels (max soft assignment > 0.9).
     init_labels_ : ndarray of int32, shape (H, W)
@@ -340,7 +361,7 @@ class SCDSC:
                  patience: Optional[int] = None,
                  sample_size: Optional[int] = None, finch_level: int = 1, finch_patch: int = 17,
                  finch_components: int = 300, kmeans_n_init: Optional[int] = None, init: Optional[str] = None,
-                 bf16: bool = False,
+                 selection: Optional[str] = None, bf16: bool = False,
                  device: str = "auto", n_threads: Optional[int] = None, random_state: Optional[int] = None):
         self.n_clusters = n_clusters
         self.mode = mode
@@ -366,6 +387,7 @@ class SCDSC:
         self.finch_components = finch_components
         self.kmeans_n_init = kmeans_n_init
         self.init = init
+        self.selection = selection
         self.bf16 = bf16
         self.device = device
         self.n_threads = n_threads
@@ -375,28 +397,16 @@ class SCDSC:
     # scikit-learn conventions
     # ----------------------------------------------------------------------------------------------------------
 
-    @classmethod
-    def _param_names(cls) -> List[str]:
-        return [name for name in inspect.signature(cls.__init__).parameters if name != "self"]
-
-    def get_params(self, deep: bool = True) -> Dict[str, Any]:
-        """The hyperparameters as passed to ``__init__`` (None = the mode's default)."""
-        return {name: getattr(self, name) for name in self._param_names()}
+    # get_params, clone and repr come from BaseEstimator (the hyperparameters as passed to __init__; None = the
+    # mode's default); set_params only adds a user-facing error for unknown names (the CLI shows it on one line).
 
     def set_params(self, **params) -> "SCDSC":
-        """Set hyperparameters; unknown names are an error."""
-        known = set(self._param_names())
+        """Set hyperparameters; unknown names are an error (:class:`ScdscError`)."""
+        known = set(self._get_param_names())
         unknown = sorted(set(params) - known)
         if unknown:
             raise ScdscError(f"unknown SCDSC parameter(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        for name, value in params.items():
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self) -> str:
-        defaults = {name: p.default for name, p in inspect.signature(type(self).__init__).parameters.items()}
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if k == "n_clusters" or v != defaults[k]]
-        return f"SCDSC({', '.join(changed)})"
+        return super().set_params(**params)
 
     # ----------------------------------------------------------------------------------------------------------
     # Validation
@@ -473,13 +483,16 @@ class SCDSC:
     # Fit
     # ----------------------------------------------------------------------------------------------------------
 
-    def fit(self, X, mask=None, *, progress=None, cancelled=None, callback=None) -> "SCDSC":
+    def fit(self, X, y=None, *, mask=None, progress=None, cancelled=None, callback=None) -> "SCDSC":
         """Fit SCDSC to an image and label its clustered pixels.
 
         Parameters
         ----------
         X : ndarray of shape (H, W, B) or a raster source
             The image (bands last) or an ``ArraySource``/``RasterSource``.
+        y : None
+            Ignored (unsupervised; scikit-learn's signature). An (H, W) mask passed here by position, as the
+            pre-0.2 signature ``fit(X, mask)`` took it, is refused rather than ignored.
         mask : ndarray of bool, shape (H, W), optional
             Pixels to cluster (ANDed with validity). The paper protocol uses ``labels > 0``.
         progress : callable, optional
@@ -487,7 +500,10 @@ class SCDSC:
         cancelled : callable, optional
             ``cancelled() -> bool``, checked per block and mini-batch.
         callback : callable, optional
-            ``callback(record)`` for every training record (also appended to ``history_``).
+            ``callback(record)`` for every training record (a copy of the one appended to ``history_``). The
+            clustering records (one per refresh in fast mode, per epoch in paper mode) also carry
+            ``"assignments"``, the argmax cluster of every training pixel (int32, shape (N,)), and ``"pixels"``,
+            the ``(rows, cols)`` of those pixels in the image (the same arrays at every record).
 
         Returns
         -------
@@ -504,6 +520,8 @@ class SCDSC:
 
         p = as_progress(progress, cancelled)
         problems = self._check_params()
+        if y is not None and np.ndim(y) == 2:
+            problems.append("y is not used (SCDSC is unsupervised): pass the pixels to cluster as mask=...")
         source = None
         try:
             source = as_source(X)
@@ -527,7 +545,7 @@ class SCDSC:
         from . import __version__
         from .finch import cut_to_k, finch, select_partition
         from .preprocess import Preprocessor, finch_features, pca_image
-        from .train import (BoxFilter, ClusterData, TrainSettings, encode_all, kmeans_start, pretrain,
+        from .train import (BoxFilter, ClusterData, TrainSettings, encode_all, kmeans_start, neighbour_pairs, pretrain,
                             recalibrate_batchnorm, subspace_bases, train_full_batch, train_minibatch)
 
         timings: Dict[str, float] = {}
@@ -550,10 +568,14 @@ class SCDSC:
         valid = source.valid_mask()
         history: List[Dict[str, Any]] = []
 
-        def record(rec):
+        def record(rec, assignments=None):
             history.append(rec)
             if callback is not None:
-                callback(dict(rec))
+                out = dict(rec)
+                if assignments is not None:
+                    out["assignments"] = assignments.cpu().numpy().astype(np.int32)
+                    out["pixels"] = (rows, cols)
+                callback(out)
 
         # ---- training set
         rows_all, cols_all = np.nonzero(clustered)
@@ -572,7 +594,7 @@ class SCDSC:
             refresh_every=self._resolved("refresh_every"), live_targets=bool(self._resolved("live_targets")),
             patience=self._resolved("patience"),
             kmeans_n_init=self._resolved("kmeans_n_init"), kmeans_sample=_MODE_DEFAULTS[self.mode]["_kmeans_sample"],
-            bf16=bool(self.bf16), device=device)
+            selection=self._resolved("selection"), bf16=bool(self.bf16), device=device)
         full_batch = self.mode == "paper" or settings.batch_size == 0
         stages = _stage_slices(settings, n_train, rows_all.size, full_batch)
         log.info("SCDSC %s mode: K=%d, %d valid pixels, %d clustered, training on %d, device %s, seed %d",
@@ -639,7 +661,7 @@ class SCDSC:
         # ---- clustering (§2.9-2.14; §7 levers in fast mode)
         stage = p.slice(*stages["cluster"])
         box = BoxFilter(rows, cols, (height, width), self.window, device)
-        data = ClusterData.build(patches_t, groups, box)
+        data = ClusterData.build(patches_t, groups, box, neighbour_pairs(rows, cols, (height, width)), start_labels)
         with one_blas_thread():
             if full_batch:
                 settings.chunk_size = 4096
@@ -647,8 +669,9 @@ class SCDSC:
             else:
                 result = train_minibatch(net, bases, data, settings, torch_shuffle, stage, record, last_pretrain)
         del data, patches_t
-        log.info("%s start: confident ratio %.4f; selected epoch %s (step %d) with ratio %.4f%s",
-                 init, result.start_ratio, result.selected_epoch, result.selected_step, result.selected_ratio,
+        log.info("%s start: confident ratio %.4f; returned the %s state, epoch %s (step %d); best ratio %.4f%s",
+                 init, result.start_ratio, result.returned, result.selected_epoch, result.selected_step,
+                 result.selected_ratio,
                  " (no confident pixel at any evaluation: last state kept)" if result.fell_back else "")
         lap("cluster")
 
@@ -666,16 +689,23 @@ class SCDSC:
         self.finch_sizes_ = [int(c) for c in hierarchy.n_clusters]
         self.finch_level_ = int(level_used)
         self.selected_epoch_ = result.selected_epoch
-        self.selected_ratio_ = float(result.selected_ratio)
+        self.selected_ratio_ = float(result.start_ratio if result.returned == "start" else result.selected_ratio)
         self.n_iter_ = int(result.n_iter)
         start_map = np.full((height, width), -1, dtype=np.int32)
         start_map[rows, cols] = start_labels
         self.init_labels_ = start_map
         labels = np.full((height, width), -1, dtype=np.int32)
-        for block_rows, block_cols, block_labels, _, _ in self._infer_blocks(
+        confidence = np.full((height, width), np.nan, dtype=np.float32)
+        for block_rows, block_cols, block_labels, block_confidence, _ in self._infer_blocks(
                 X8, rows_all, cols_all, device, p.slice(*stages["labels"]), want_proba=False):
             labels[block_rows, block_cols] = block_labels
+            confidence[block_rows, block_cols] = block_confidence
+        if result.returned == "start":
+            # The start partition itself on the pixels it covers; the start state (its subspace bases on the
+            # pretrained network) labels the rest, as predict() and a saved model do.
+            labels[rows, cols] = start_labels
         self.labels_ = labels
+        self.confidence_ = confidence
         lap("labels")
         self.fit_info_ = {
             "seed": int(seed), "mode": self.mode, "device": str(device), "n_valid": int(valid.sum()),
@@ -683,6 +713,9 @@ class SCDSC:
             "timings": timings, "pretrain_epochs_run": int(pretrain_epochs_run),
             "start_ratio": float(result.start_ratio), "selected_step": int(result.selected_step),
             "selected_fallback": bool(result.fell_back), "finch_level_used": int(level_used),
+            "selection": settings.selection, "returned": result.returned,
+            "coherence_start": _finite_or_none(result.coherence_start),
+            "coherence_selected": _finite_or_none(result.coherence_selected),
             "settings": {k: (str(v) if k == "device" else v) for k, v in vars(settings).items()},
             "versions": _versions(__version__),
         }
@@ -743,7 +776,7 @@ class SCDSC:
         rows, cols = np.nonzero(clustered)
         return source, X8, rows, cols, device, p.slice(0.3, 1.0)
 
-    def predict_blocks(self, X, mask=None, *, block_pixels: int = INFER_BLOCK, want_proba: bool = False,
+    def predict_blocks(self, X, *, mask=None, block_pixels: int = INFER_BLOCK, want_proba: bool = False,
                        progress=None, cancelled=None) -> Iterator[Tuple[np.ndarray, ...]]:
         """Label an image block by block.
 
@@ -771,7 +804,7 @@ class SCDSC:
         with _thread_limit(self.n_threads):
             yield from self._infer_blocks(X8, rows, cols, device, p, want_proba, block_pixels)
 
-    def predict(self, X, mask=None, *, progress=None, cancelled=None) -> np.ndarray:
+    def predict(self, X, *, mask=None, progress=None, cancelled=None) -> np.ndarray:
         """Cluster of every valid (and masked-in) pixel: int32 (H, W), -1 elsewhere.
 
         Raises
@@ -786,7 +819,7 @@ class SCDSC:
                 labels[r, c] = lab
         return labels
 
-    def predict_proba(self, X, mask=None, *, progress=None, cancelled=None) -> np.ndarray:
+    def predict_proba(self, X, *, mask=None, progress=None, cancelled=None) -> np.ndarray:
         """Soft assignments s (§2.9): float32 (H, W, K), NaN outside the clustered pixels."""
         source, X8, rows, cols, device, p = self._prepare_inference(X, mask, progress, cancelled)
         proba = np.full(source.shape + (self.n_clusters,), np.nan, dtype=np.float32)
@@ -795,9 +828,10 @@ class SCDSC:
                 proba[r, c] = s
         return proba
 
-    def fit_predict(self, X, mask=None, *, progress=None, cancelled=None, callback=None) -> np.ndarray:
-        """``fit`` then return ``labels_`` (the labels ``predict`` gives on the same image and mask)."""
-        return self.fit(X, mask, progress=progress, cancelled=cancelled, callback=callback).labels_
+    def fit_predict(self, X, y=None, *, mask=None, progress=None, cancelled=None, callback=None) -> np.ndarray:
+        """``fit`` then return ``labels_`` (the labels ``predict`` gives on the same image and mask, except on the
+        training pixels when the start partition was returned; see ``selection``)."""
+        return self.fit(X, y, mask=mask, progress=progress, cancelled=cancelled, callback=callback).labels_
 
     # ----------------------------------------------------------------------------------------------------------
     # Persistence
@@ -818,6 +852,11 @@ class SCDSC:
 # --------------------------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------------------------
+
+def _finite_or_none(value: float) -> Optional[float]:
+    """``value`` rounded, or None for NaN (JSON has no NaN; the model file's metadata is JSON)."""
+    return None if not math.isfinite(value) else round(float(value), 6)
+
 
 @contextlib.contextmanager
 def _thread_limit(n_threads: Optional[int]):

@@ -263,7 +263,7 @@ def _build(path: str, meta: Dict[str, Any], arrays: Dict[str, np.ndarray]):
     from .preprocess import Preprocessor
 
     params = meta["hyperparameters"]
-    known = set(SCDSC._param_names())
+    known = set(SCDSC._get_param_names())
     unknown = sorted(set(params) - known)
     if unknown:
         raise _fail(path, f"unknown hyperparameter(s) {', '.join(unknown)}")

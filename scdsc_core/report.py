@@ -218,7 +218,21 @@ def _line_chart(history: Sequence[dict], series: Sequence[Tuple[str, str, str]],
 # Sections
 # --------------------------------------------------------------------------------------------------------------
 
-def _training_section(history: Sequence[dict]) -> str:
+def _returned_note(info: Dict[str, Any]) -> str:
+    """One sentence on which training state the map comes from, when the return rule compared two."""
+    start, selected = _number(info.get("coherence_start")), _number(info.get("coherence_selected"))
+    if start is None or selected is None:
+        return ""
+    if info.get("returned") == "start":
+        return (f"<p><strong>Training found no state more spatially coherent than its start</strong> (share of "
+                f"neighbouring pixels in the same cluster: start {start:.4f}, best trained state {selected:.4f}): "
+                "the map comes from the start state.</p>\n")
+    return (f"<p>The map comes from the trained state with the most confident pixels, more spatially coherent "
+            f"than the start (share of neighbouring pixels in the same cluster {selected:.4f} against "
+            f"{start:.4f}).</p>\n")
+
+
+def _training_section(history: Sequence[dict], info: Dict[str, Any]) -> str:
     if not history:
         return "<h2>Training</h2>\n<p class=\"note\">No training history was recorded.</p>\n"
     final = history[-1] if isinstance(history[-1], dict) else {}
@@ -226,6 +240,7 @@ def _training_section(history: Sequence[dict]) -> str:
                         if (value := _number(final.get(key))) is not None)
     return ("<h2>Training</h2>\n"
             f"<p>{len(history)} recorded steps. Last record: {_esc(summary) or '–'}.</p>\n"
+            + _returned_note(info)
             + _line_chart(history, LOSS_SERIES, title="Loss terms", log_y=True)
             + _line_chart(history, RATIO_SERIES, title="Share of confident pixels", log_y=False,
                           y_range=(0.0, 1.0)))
@@ -311,7 +326,7 @@ def render_report(*, title: str, params: Dict[str, Any], info: Dict[str, Any], h
             f"<p class=\"note\">Written by scdsc_core {_esc(__version__)} on {_esc(created)}.</p>\n",
             _cluster_section(list(cluster_sizes), list(class_names or [])),
             _evaluation_section(evaluation),
-            _training_section(list(history or [])),
+            _training_section(list(history or []), dict(info or {})),
             "<h2>Parameters</h2>\n", _key_value_table(dict(params or {})),
             "<h2>Run information</h2>\n", _key_value_table(dict(info or {}))]
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -28,7 +28,9 @@ PATIENCE_GAIN = 0.002
 # Samples per chunk of an inference (no-grad) pass.
 EVAL_CHUNK = 8192
 
-RecordFn = Callable[[Dict[str, Any]], None]
+# ``record(rec, assignments=None)``: one training record, with the argmax cluster of every training pixel
+# (a tensor of shape (N,)) at the clustering records.
+RecordFn = Callable[..., None]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -187,6 +189,37 @@ class BoxFilter:
         return padded[self.neighbours[rows]].sum(dim=1) / self.counts[rows, None]
 
 
+def neighbour_pairs(rows: np.ndarray, cols: np.ndarray, shape: Tuple[int, int]) -> Tuple[np.ndarray, np.ndarray]:
+    """Index pairs ``(i, j)`` of set members that are 4-neighbours in the image, each pair once.
+
+    Sorted linear indices and a binary search rather than an (H, W) index map: the set may be a sample of a
+    scene far larger than the set.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    height, width = shape
+    linear = rows * width + cols
+    order = np.argsort(linear, kind="stable")
+    ordered = linear[order]
+    first, second = [], []
+    for offset, inside in ((1, cols < width - 1), (width, rows < height - 1)):
+        members = np.nonzero(inside)[0]
+        target = linear[members] + offset
+        at = np.minimum(np.searchsorted(ordered, target), max(ordered.size - 1, 0))
+        hit = ordered[at] == target if ordered.size else np.zeros(0, dtype=bool)
+        first.append(members[hit])
+        second.append(order[at[hit]])
+    return np.concatenate(first), np.concatenate(second)
+
+
+def coherence(labels: torch.Tensor, pairs: Tuple[torch.Tensor, torch.Tensor]) -> float:
+    """Share of the 4-neighbour pairs of the set whose two pixels have the same label (NaN without pairs)."""
+    first, second = pairs
+    if first.numel() == 0:
+        return float("nan")
+    return float((labels[first] == labels[second]).float().mean())
+
+
 def _with_zero_row(s: torch.Tensor) -> torch.Tensor:
     """``s`` detached, with a row of zeros appended (the gather target of neighbours outside the set)."""
     s = s.detach()
@@ -219,6 +252,7 @@ class TrainSettings:
     patience: int = 0
     kmeans_n_init: int = 30
     kmeans_sample: int = 0
+    selection: str = "ratio"
     bf16: bool = False
     chunk_size: int = 4096
     device: torch.device = field(default_factory=lambda: torch.device("cpu"))
@@ -235,6 +269,10 @@ class ClusterData:
     n_groups : int, M.
     group_sizes : Tensor (M,) float32, members per mini-cluster.
     box : BoxFilter over the training pixels.
+    pairs : (Tensor, Tensor), the 4-neighbour pairs of training pixels (``neighbour_pairs``), for the coherence
+        that ``selection="coherence"`` compares.
+    start : Tensor (N,) int64 or None, the start partition of the training pixels, whose coherence stands for the
+        start's in that comparison (None: the start state's own argmax map).
     """
 
     patches: torch.Tensor
@@ -242,14 +280,19 @@ class ClusterData:
     n_groups: int
     group_sizes: torch.Tensor
     box: BoxFilter
+    pairs: Tuple[torch.Tensor, torch.Tensor]
+    start: Optional[torch.Tensor] = None
 
     @classmethod
-    def build(cls, patches: torch.Tensor, groups: np.ndarray, box: BoxFilter) -> "ClusterData":
+    def build(cls, patches: torch.Tensor, groups: np.ndarray, box: BoxFilter,
+              pairs: Tuple[np.ndarray, np.ndarray], start: Optional[np.ndarray] = None) -> "ClusterData":
         """Derive the mini-cluster sizes; ``groups`` must label every pixel with 0..M-1, each used."""
         groups_t = torch.from_numpy(np.asarray(groups, dtype=np.int64)).to(patches.device)
         n_groups = int(groups_t.max()) + 1
         sizes = torch.bincount(groups_t, minlength=n_groups).to(torch.float32)
-        return cls(patches, groups_t, n_groups, sizes, box)
+        pairs_t = tuple(torch.from_numpy(np.asarray(side, dtype=np.int64)).to(patches.device) for side in pairs)
+        start_t = None if start is None else torch.from_numpy(np.asarray(start, dtype=np.int64)).to(patches.device)
+        return cls(patches, groups_t, n_groups, sizes, box, pairs_t, start_t)
 
 
 @dataclass
@@ -264,6 +307,28 @@ class ClusterResult:
     n_iter: int
     start_ratio: float
     fell_back: bool
+    returned: str = "selected"
+    coherence_start: float = float("nan")
+    coherence_selected: float = float("nan")
+
+
+def _return_rule(snapshot, start, data: ClusterData, settings: TrainSettings):
+    """The state to return: ``snapshot`` (the highest confident ratio), or with ``selection="coherence"`` the
+    ``start`` when the start partition (``data.start``, else the start state's map) is at least as spatially
+    coherent as the snapshot's map (docs/results.md, *A return rule by spatial coherence*). Both states are tuples
+    whose last item is their argmax map of the training pixels.
+
+    Returns ``(state tuple, returned, coherence of the start, coherence of the selected state)``.
+    """
+    if settings.selection != "coherence" or start is None or snapshot is start:
+        return snapshot, "selected", float("nan"), float("nan")
+    start_map = data.start if data.start is not None else start[-1]
+    c_start, c_selected = coherence(start_map, data.pairs), coherence(snapshot[-1], data.pairs)
+    if c_start >= c_selected:
+        log.info("returning the start: its map is at least as coherent (%.4f) as the selected state's (%.4f)",
+                 c_start, c_selected)
+        return start, "start", c_start, c_selected
+    return snapshot, "selected", c_start, c_selected
 
 
 class Adam:
@@ -558,7 +623,7 @@ def train_full_batch(net: ConvAutoencoder, bases: torch.Tensor, data: ClusterDat
     x = data.patches
     n = x.shape[0]
     best = 0.0
-    snapshot = None
+    snapshot = start_state = None
     start_ratio = float("nan")
     step = 0
     for epoch in range(settings.epochs):
@@ -569,28 +634,36 @@ def train_full_batch(net: ConvAutoencoder, bases: torch.Tensor, data: ClusterDat
         s = soft_assign(z.float().flatten(1), D, settings.n_clusters, settings.subspace_dim, settings.eta)
         confident = s.detach().max(dim=1).values > CONFIDENT
         ratio = float(confident.float().mean())
+        assignments = s.detach().argmax(dim=1)
+        state = None
         if epoch == 0:
             start_ratio = ratio
+            if settings.selection == "coherence":
+                state = start_state = (epoch, step, _state_copy(net), D.detach().clone(), stats, assignments)
         if ratio > best:
             best = ratio
-            snapshot = (epoch, step, _state_copy(net), D.detach().clone(), stats)
+            snapshot = state or (epoch, step, _state_copy(net), D.detach().clone(), stats, assignments)
         total, rec, orth, nonlocal_, local = _objective_terms(s, x, x_hat, D, data, settings)
-        record(_record("cluster", epoch, step, total, rec, orth, nonlocal_, local, ratio))
+        record(_record("cluster", epoch, step, total, rec, orth, nonlocal_, local, ratio), assignments)
         optimiser.zero_grad(set_to_none=True)
         total.backward()
         optimiser.step()
         step += 1
         progress((epoch + 1) / settings.epochs, f"Clustering: epoch {epoch + 1}/{settings.epochs}")
     fell_back = snapshot is None
+    returned, c_start, c_selected = "selected", float("nan"), float("nan")
     if fell_back:
         log.warning("no epoch had a confident pixel (max s > %.1f): keeping the last state", CONFIDENT)
         state, bases_out, selected_epoch, selected_step = _state_copy(net), D.detach().clone(), settings.epochs, step
     else:
-        selected_epoch, selected_step, state, bases_out, stats = snapshot
+        chosen, returned, c_start, c_selected = _return_rule(snapshot, start_state, data, settings)
+        selected_epoch, selected_step, state, bases_out, stats, _ = chosen
+        state = dict(state)
         for name, (mean, var) in stats.items():
             state[f"{name}.running_mean"] = mean.to(state[f"{name}.running_mean"].dtype)
             state[f"{name}.running_var"] = var.to(state[f"{name}.running_var"].dtype)
-    return ClusterResult(state, bases_out, selected_epoch, selected_step, best, step, start_ratio, fell_back)
+    return ClusterResult(state, bases_out, selected_epoch, selected_step, best, step, start_ratio, fell_back,
+                         returned, c_start, c_selected)
 
 
 @torch.no_grad()
@@ -646,7 +719,7 @@ def train_minibatch(net: ConvAutoencoder, bases: torch.Tensor, data: ClusterData
     total_steps = settings.epochs * steps_per_epoch
     K = settings.n_clusters
     best = 0.0
-    snapshot = None
+    snapshot = start_state = None
     start_ratio = float("nan")
     since_best = 0
     step = 0
@@ -654,7 +727,7 @@ def train_minibatch(net: ConvAutoencoder, bases: torch.Tensor, data: ClusterData
     last_rec = last_pretrain_loss
 
     def refresh():
-        nonlocal best, snapshot, start_ratio, since_best, rec_sum, rec_count, last_rec
+        nonlocal best, snapshot, start_state, start_ratio, since_best, rec_sum, rec_count, last_rec
         bank, sums, p, s_bar, ratio, l_nl, l_l = _refresh(net, D, data, settings, progress)
         if rec_count:
             last_rec = rec_sum / rec_count
@@ -662,16 +735,20 @@ def train_minibatch(net: ConvAutoencoder, bases: torch.Tensor, data: ClusterData
         l_d = float(orthogonality_loss(D.detach(), settings.subspace_dim, settings.orth_weight))
         total = last_rec + l_d + settings.alpha * l_nl + settings.beta * l_l
         epoch = round(step / steps_per_epoch, 4)
-        record(_record("cluster", epoch, step, total, last_rec, l_d, l_nl, l_l, ratio))
+        assignments = bank.argmax(dim=1)
+        record(_record("cluster", epoch, step, total, last_rec, l_d, l_nl, l_l, ratio), assignments)
+        state = None
         if step == 0:
             start_ratio = ratio
+            if settings.selection == "coherence":
+                state = start_state = (epoch, step, _state_copy(net), D.detach().clone(), assignments)
         # Patience counts refreshes without a gain of more than PATIENCE_GAIN over the best ratio, and starts
         # only once some pixel is confident (the first refreshes are often at 0).
         if best > 0:
             since_best = 0 if ratio > best + PATIENCE_GAIN else since_best + 1
         if ratio > best:
             best = ratio
-            snapshot = (epoch, step, _state_copy(net), D.detach().clone())
+            snapshot = state or (epoch, step, _state_copy(net), D.detach().clone(), assignments)
         return bank, sums, p, s_bar
 
     bank, sums, p, s_bar = refresh()
@@ -718,8 +795,13 @@ def train_minibatch(net: ConvAutoencoder, bases: torch.Tensor, data: ClusterData
             if step >= total_steps:
                 break
     fell_back = snapshot is None
+    returned, c_start, c_selected = "selected", float("nan"), float("nan")
     if fell_back:
+        # Nothing was selected, so the rule has no candidate to weigh against the start (as in full batch).
         log.warning("no refresh had a confident pixel (max s > %.1f): keeping the last state", CONFIDENT)
-        snapshot = (round(step / steps_per_epoch, 4), step, _state_copy(net), D.detach().clone())
-    epoch, sel_step, state, bases_out = snapshot
-    return ClusterResult(state, bases_out, epoch, sel_step, best, step, start_ratio, fell_back)
+        snapshot = (round(step / steps_per_epoch, 4), step, _state_copy(net), D.detach().clone(), None)
+    else:
+        snapshot, returned, c_start, c_selected = _return_rule(snapshot, start_state, data, settings)
+    epoch, sel_step, state, bases_out, _ = snapshot
+    return ClusterResult(state, bases_out, epoch, sel_step, best, step, start_ratio, fell_back,
+                         returned, c_start, c_selected)

@@ -207,16 +207,13 @@ def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
     def run(scene: Scene, mask: np.ndarray, seed: int) -> MethodOutput:
         from scdsc_core.model import SCDSC
 
-        from .trace import assignment_trace, attach_steps, traceable
+        from .trace import assignment_trace
         est = SCDSC(scene.n_clusters, random_state=int(seed), device="cpu", **params)
-        trace: List[dict] = []
+        callback, trace = assignment_trace(scene.labels)
         with contextlib.ExitStack() as stack:
             if options.get("mini_clusters") == "singletons":
                 stack.enter_context(singleton_mini_clusters())
-            if traceable(est, mask):
-                # Scores the assignments along training outside the training itself (bench.accuracy.trace).
-                trace = stack.enter_context(assignment_trace(scene.labels[mask], params.get("mode") == "paper"))
-            est.fit(scene.cube, mask=mask)
+            est.fit(scene.cube, mask=mask, callback=callback)
         labels = _as_label_map(est.labels_, mask)
         start = _as_label_map(getattr(est, "init_labels_", None), mask)
         info = {"params": {k: v for k, v in est.get_params().items() if _plain(v)}, **options,
@@ -233,7 +230,7 @@ def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
         settings = fit_info.get("settings", {})
         info["resolved"] = {k: v for k, v in settings.items() if _plain(v) and k != "device"}
         return MethodOutput(labels, start_labels=start, info=info, history=list(est.history_),
-                            trace=attach_steps(trace, est.history_) if trace else [])
+                            trace=trace)
     return run
 
 

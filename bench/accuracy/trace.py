@@ -1,20 +1,14 @@
 """Diagnosis: the accuracy of SCDSC's assignments at every target refresh (fast) or epoch (paper), beside the
 label-free confident ratio that selects the returned state (§2.14).
 
-§9 reports that training can move away from a good k-means start. To see when and why, this module wraps two
-private functions of :mod:`scdsc_core.train` for the duration of one fit — ``_refresh`` (fast mode: the eval-mode
-bank of soft assignments) and ``soft_assign`` (paper mode: the full-batch train-mode pass of every epoch) — and
-scores the argmax of each against the reference. The training itself is unchanged and never sees the labels; the
-scores are computed outside it. Being tied to private names, this is a benchmark tool, not an API.
-
-The training pixels are the clustered pixels in row-major order whenever the fit draws no sample (fast mode's
-default sample of 40,000 is not drawn on fewer than 53,334 clustered pixels; paper mode never samples), which holds
-for every benchmark scene; the trace refuses otherwise.
+§9 reports that training can move away from a good k-means start. To see when and why, the fit's public
+``callback`` hook hands over the argmax assignments of the training pixels at every clustering record, and this
+module scores them against the reference. The training itself is unchanged and never sees the labels; the scores
+are computed outside it, for any training set (a sample included: the hook gives the pixels' positions).
 """
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -64,66 +58,26 @@ class Trace:
                 "selected_step": self.selected_step, "history": self.history}
 
 
-@contextlib.contextmanager
-def assignment_trace(truth: np.ndarray, paper: bool):
-    """Context: while an SCDSC fit runs inside it, score its assignments along training.
+def assignment_trace(labels: np.ndarray):
+    """A ``callback`` for :meth:`SCDSC.fit` that scores the assignments along training, and the list it fills.
 
-    Yields the list that receives one ``{"ratio", "oa", "nmi"}`` record per refresh (fast) or epoch (paper), the
-    first being the k-means + SVD start; :func:`attach_steps` then adds the optimiser step of each from the
-    estimator's history. ``truth`` holds the reference class of every training pixel in training order
-    (0 = unlabelled, not scored).
+    The estimator's clustering records (one per refresh in fast mode, per epoch in paper mode; the first is the
+    start as the network sees it) carry the argmax cluster of every training pixel and those pixels' positions
+    (the public hook of ``fit``); each becomes one ``{"step", "ratio", "oa", "nmi"}`` point, scored against
+    ``labels`` (the reference map, 0 = unlabelled, not scored). The training never sees the labels.
     """
-    import torch
-
-    import scdsc_core.train as train
-
-    truth = np.asarray(truth)
-    n = truth.size
+    labels = np.asarray(labels)
     points: List[dict] = []
 
-    def score(labels: np.ndarray, ratio: float) -> dict:
-        scores = evaluate(labels.astype(np.int64), truth)
-        return {"ratio": round(float(ratio), 5), "oa": round(scores["oa"], 5), "nmi": round(scores["nmi"], 5)}
+    def callback(record: dict) -> None:
+        if "assignments" not in record:
+            return
+        rows, cols = record["pixels"]
+        scores = evaluate(record["assignments"].astype(np.int64), labels[rows, cols])
+        points.append({"step": int(record["step"]), "ratio": round(float(record["confident_ratio"]), 5),
+                       "oa": round(scores["oa"], 5), "nmi": round(scores["nmi"], 5)})
 
-    original_refresh, original_soft = train._refresh, train.soft_assign
-
-    def refresh(net, D, data, settings, progress):
-        out = original_refresh(net, D, data, settings, progress)
-        if out[0].shape[0] == n:
-            points.append(score(out[0].argmax(dim=1).cpu().numpy(), out[4]))
-        return out
-
-    def soft_assign(z, bases, n_clusters, subspace_dim, eta):
-        s = original_soft(z, bases, n_clusters, subspace_dim, eta)
-        if paper and z.shape[0] == n and torch.is_grad_enabled() and z.requires_grad:
-            ratio = float((s.detach().max(dim=1).values > train.CONFIDENT).float().mean())
-            points.append(score(s.detach().argmax(dim=1).cpu().numpy(), ratio))
-        return s
-
-    train._refresh, train.soft_assign = refresh, soft_assign
-    try:
-        yield points
-    finally:
-        train._refresh, train.soft_assign = original_refresh, original_soft
-
-
-def attach_steps(points: List[dict], history: List[dict]) -> List[dict]:
-    """Give each trace record the ``step`` of the clustering record logged at the same refresh or epoch.
-
-    Both lists have one entry per refresh (fast) or epoch (paper), in order; the confident ratios must agree,
-    else the trace is discarded (an empty list is returned) rather than misaligned.
-    """
-    cluster = [h for h in history if h.get("stage") == "cluster"]
-    if len(cluster) != len(points) or any(abs(p["ratio"] - h["confident_ratio"]) > 1e-4
-                                          for p, h in zip(points, cluster)):
-        log.warning("trace of %d points does not match %d clustering records: discarded", len(points), len(cluster))
-        return []
-    return [dict(p, step=int(h["step"])) for p, h in zip(points, cluster)]
-
-
-def traceable(est, mask: np.ndarray) -> bool:
-    """True when the estimator trains on every clustered pixel (then in row-major order), so a trace is valid."""
-    return not est._sample_size(int(mask.sum()))
+    return callback, points
 
 
 def trace_fit(scene: Scene, mask: np.ndarray, seed: int, method: str = "scdsc-fast") -> Trace:
@@ -133,7 +87,7 @@ def trace_fit(scene: Scene, mask: np.ndarray, seed: int, method: str = "scdsc-fa
         raise ValueError(f"only SCDSC methods can be traced, got {method!r}")
     out = spec.run(scene, mask, int(seed))
     if not out.trace:
-        raise ValueError(f"{method} on {scene.name} could not be traced (the training set is a sample)")
+        raise ValueError(f"{method} on {scene.name} recorded no clustering step to trace")
     trace = Trace(scene.name, method, int(seed), dict(spec.params), points=out.trace,
                   history=[h for h in out.history if h.get("stage") == "cluster"])
     trace.kmeans = {k: round(v, 5) for k, v in evaluate(out.start_labels, scene.labels).items() if k in ("oa", "nmi")}

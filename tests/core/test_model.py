@@ -94,7 +94,20 @@ def test_default_architecture():
 
 def test_learned_state_history_and_callback(fast_model):
     model, image, labels, records = fast_model
-    assert records == model.history_
+    # The callback gets each history record, and the clustering records also carry the argmax map of the
+    # training pixels (the public hook the dock's plot and the bench use instead of patching the core).
+    assert [{k: v for k, v in r.items() if k not in ("assignments", "pixels")} for r in records] == model.history_
+    hooked = [r for r in records if r["stage"] == "cluster"]
+    assert hooked and all(r["assignments"].shape == (256,) and r["assignments"].dtype == np.int32 for r in hooked)
+    rows, cols = hooked[0]["pixels"]
+    assert rows.shape == cols.shape == (256,) and set(np.unique(hooked[0]["assignments"])) <= {0, 1}
+    if model.fit_info_["returned"] == "selected":  # the returned state labels them
+        returned = next(r for r in hooked if r["step"] == model.fit_info_["selected_step"])
+        assert np.array_equal(returned["assignments"], model.labels_[rows, cols])
+    else:
+        assert np.array_equal(model.init_labels_[rows, cols], model.labels_[rows, cols])
+    records = [r for r in records if r["stage"] == "pretrain"] + [
+        {k: v for k, v in r.items() if k not in ("assignments", "pixels")} for r in hooked]
     stages = [r["stage"] for r in records]
     assert stages[0] == "pretrain" and stages[-1] == "cluster" and stages.count("pretrain") <= 3
     cluster = [r for r in records if r["stage"] == "cluster"]
@@ -281,7 +294,7 @@ def test_params_presets_and_repr():
     assert model.set_params(epochs=5) is model and model.epochs == 5
     with pytest.raises(ScdscError, match="unknown SCDSC parameter"):
         model.set_params(epochz=5)
-    assert repr(model) == "SCDSC(n_clusters=3, beta=2.0, epochs=5)"
+    assert repr(model) == "SCDSC(beta=2.0, epochs=5, n_clusters=3)"  # scikit-learn's repr: changed params, sorted
     assert set(PRESETS) == {"paviau", "trento", "houston"}
     houston = SCDSC(**PRESETS["houston"])
     assert (houston.mode, houston.learning_rate, houston.beta, houston.window) == ("paper", 1e-4, 8.0, 3)
@@ -303,3 +316,56 @@ def test_paper_mode_defaults_are_the_paviau_preset():
         assert resolved == value, name
     assert SCDSC(3)._resolved("beta") == 1.0  # fast mode keeps its own
     assert SCDSC(3, beta=2.5)._resolved("beta") == 2.5
+
+
+def test_the_coherence_rule_returns_the_start_partition_or_the_trained_map_and_says_which():
+    image, _ = _scene(n_classes=3, size=24)
+    returned = set()
+    for seed in range(3):
+        model = SCDSC(3, random_state=seed, eta=0.5, **QUICK).fit(image)
+        info = model.fit_info_
+        assert info["selection"] == "coherence"  # fast mode's default
+        train = model.init_labels_ >= 0
+        returned.add(info["returned"])
+        if info["returned"] == "start":
+            assert info["selected_step"] == 0 and info["coherence_start"] >= info["coherence_selected"]
+            assert np.array_equal(model.labels_[train], model.init_labels_[train])
+            assert model.selected_ratio_ == info["start_ratio"]
+        else:
+            assert np.array_equal(model.labels_, model.predict(image))
+            if info["coherence_start"] is not None:  # None when the best state was the start itself
+                assert info["coherence_start"] < info["coherence_selected"]
+        assert np.isfinite(model.confidence_[train]).all() and np.isnan(model.confidence_[~train]).all()
+    assert returned <= {"start", "selected"}
+    paper = SCDSC(3, mode="paper", random_state=0, eta=0.5, **QUICK).fit(image)
+    assert paper.fit_info_["selection"] == "ratio" and paper.fit_info_["returned"] == "selected"
+    assert paper.fit_info_["coherence_start"] is None
+
+
+def test_the_report_says_when_the_start_was_returned():
+    from scdsc_core.report import render_report
+
+    common = dict(title="t", params={}, history=[{"stage": "cluster", "step": 0, "loss": 1.0}], cluster_sizes=[3, 4],
+                  class_names=[])
+    start = render_report(info={"returned": "start", "coherence_start": 0.97, "coherence_selected": 0.95}, **common)
+    assert "Training found no state more spatially coherent than its start" in start and "0.9700" in start
+    trained = render_report(info={"returned": "selected", "coherence_start": 0.93, "coherence_selected": 0.96},
+                            **common)
+    assert "no state more spatially coherent" not in trained and "0.9600 against 0.9300" in trained
+    assert "spatially coherent" not in render_report(info={"returned": "selected"}, **common)
+
+
+def test_scikit_learn_conventions():
+    from sklearn.base import ClusterMixin, clone
+    from sklearn.exceptions import NotFittedError
+
+    model = SCDSC(3, beta=2.0, init="kmeans", random_state=4)
+    assert isinstance(model, ClusterMixin)
+    twin = clone(model)
+    assert twin is not model and twin.get_params() == model.get_params()
+    assert twin.set_params(alpha=1.5).alpha == 1.5 and model.alpha == 3.0
+    with pytest.raises(NotFittedError, match="not fitted"):
+        model.predict(np.zeros((16, 16, 10), np.float32))
+    image, _ = _scene()
+    with pytest.raises(ScdscError, match="y is not used"):  # the old fit(X, mask) signature, by position
+        SCDSC(2, **QUICK).fit(image, np.ones((16, 16), bool))

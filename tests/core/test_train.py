@@ -12,7 +12,7 @@ from scdsc_core.network import ConvAutoencoder
 from scdsc_core.progress import Progress
 from scdsc_core import train as train_module
 from scdsc_core.train import (Adam, BoxFilter, ClusterData, TrainSettings, encode_all, group_sums, kl_mean, kmeans_start,
-                              nonlocal_batch_loss, orthogonality_loss, pretrain, sharpen, soft_assign,
+                              coherence, neighbour_pairs, nonlocal_batch_loss, orthogonality_loss, pretrain, sharpen, soft_assign,
                               subspace_bases, train_full_batch, train_minibatch)
 
 
@@ -123,10 +123,16 @@ def test_masked_box_filter_equals_naive_loop_and_dense_avg_pool(window, fraction
     assert np.allclose(result, _dense_box(s, rows, cols, shape, window), atol=1e-12)
 
 
+def _recorder(records):
+    """A training loop's ``record(rec, assignments=None)`` that keeps the records."""
+    return lambda rec, assignments=None: records.append(rec)
+
+
 def _data(rng, n=12, groups=(0, 0, 1, 1, 1, 2, 2, 3, 3, 3, 3, 0)):
     rows, cols = np.divmod(np.arange(n), 4)
     patches = torch.zeros((n, 1, 1, 1))
-    return ClusterData.build(patches, np.array(groups), BoxFilter(rows, cols, (3, 4), 3))
+    return ClusterData.build(patches, np.array(groups), BoxFilter(rows, cols, (3, 4), 3),
+                             neighbour_pairs(rows, cols, (3, 4)))
 
 
 def test_nonlocal_batch_loss_with_fresh_bank_is_exact_on_the_full_batch_and_scales_gradients():
@@ -204,7 +210,8 @@ def _tiny_problem(seed=0, n_side=8):
     patches = torch.randn((n_side * n_side, 4, 3, 3), generator=g)
     patches[cols >= n_side // 2] += 1.5
     groups = (rows // 2) * (n_side // 2) + cols // 2
-    data = ClusterData.build(patches, groups, BoxFilter(rows, cols, (n_side, n_side), 3))
+    data = ClusterData.build(patches, groups, BoxFilter(rows, cols, (n_side, n_side), 3),
+                             neighbour_pairs(rows, cols, (n_side, n_side)))
     net = ConvAutoencoder(4, 8, generator=torch.Generator().manual_seed(seed))
     return net, data
 
@@ -220,7 +227,7 @@ def test_pretraining_records_one_entry_per_epoch_and_reduces_the_loss():
     net, data = _tiny_problem()
     records = []
     run = pretrain(net, data.patches, _settings(pretrain_epochs=6, pretrain_learning_rate=1e-2),
-                   torch.Generator().manual_seed(0), Progress(), records.append)
+                   torch.Generator().manual_seed(0), Progress(), _recorder(records))
     assert run == 6 and [r["epoch"] for r in records] == [1, 2, 3, 4, 5, 6]
     assert records[-1]["step"] == 6 * 4 and set(records[0]) == {"stage", "epoch", "step", "loss", "loss_rec"}
     assert records[-1]["loss"] < records[0]["loss"]
@@ -232,7 +239,7 @@ def test_full_batch_selects_the_most_confident_epoch_and_its_state_reproduces_it
     Z = encode_all(net, data.patches)
     bases = subspace_bases(Z, (np.arange(64) % 8 >= 4).astype(int), 2, 2, torch.Generator().manual_seed(0))
     records = []
-    result = train_full_batch(net, bases, data, settings, Progress(), records.append)
+    result = train_full_batch(net, bases, data, settings, Progress(), _recorder(records))
     ratios = [r["confident_ratio"] for r in records]
     assert [r["epoch"] for r in records] == [0, 1, 2, 3, 4] and result.n_iter == 5
     assert result.selected_ratio == max(ratios) > 0
@@ -251,7 +258,7 @@ def test_minibatch_records_per_refresh_and_early_stops(monkeypatch):
     bases = subspace_bases(Z, (np.arange(64) % 8 >= 4).astype(int), 2, 2, torch.Generator().manual_seed(0))
     records = []
     result = train_minibatch(net, bases, data, _settings(epochs=3), torch.Generator().manual_seed(0), Progress(),
-                             records.append, last_pretrain_loss=0.5)
+                             _recorder(records), last_pretrain_loss=0.5)
     # 64 pixels / batch 16 = 4 steps per epoch, 12 steps, refresh every 2 steps and before the first step
     assert [r["step"] for r in records] == [0, 2, 4, 6, 8, 10, 12] and result.n_iter == 12
     assert records[0]["loss_rec"] == 0.5 and records[0]["epoch"] == 0
@@ -261,7 +268,7 @@ def test_minibatch_records_per_refresh_and_early_stops(monkeypatch):
     # a frozen model (tiny learning rate) whose ratio never changes: no new maximum after the first refresh
     monkeypatch.setattr(train_module, "CONFIDENT", 0.5)  # with K = 2 every pixel is "confident"
     result = train_minibatch(net, bases, data, _settings(epochs=50, learning_rate=1e-12, patience=2),
-                             torch.Generator().manual_seed(0), Progress(), records.append)
+                             torch.Generator().manual_seed(0), Progress(), _recorder(records))
     assert records[0]["confident_ratio"] == 1.0
     assert result.n_iter == 4 and len(records) == 3 and result.selected_step == 0
 
@@ -280,7 +287,7 @@ def _captured_targets(monkeypatch, live_targets):
     bases = subspace_bases(encode_all(net, data.patches), (np.arange(64) % 8 >= 4).astype(int), 2, 2,
                            torch.Generator().manual_seed(0))
     train_minibatch(net, bases, data, _settings(epochs=2, refresh_every=100, live_targets=live_targets),
-                    torch.Generator().manual_seed(0), Progress(), lambda r: None)
+                    torch.Generator().manual_seed(0), Progress(), lambda r, a=None: None)
     return seen, data
 
 
@@ -334,12 +341,12 @@ def test_training_loops_honour_cancel():
     Z = encode_all(net, data.patches)
     bases = subspace_bases(Z, (np.arange(64) % 2).astype(int), 2, 2, torch.Generator().manual_seed(0))
     with pytest.raises(ScdscCancelled):
-        train_full_batch(net, bases, data, _settings(), Progress(cancelled=lambda: True), lambda r: None)
+        train_full_batch(net, bases, data, _settings(), Progress(cancelled=lambda: True), lambda r, a=None: None)
     with pytest.raises(ScdscCancelled):
         train_minibatch(net, bases, data, _settings(), torch.Generator(), Progress(cancelled=lambda: True),
-                        lambda r: None)
+                        lambda r, a=None: None)
     with pytest.raises(ScdscCancelled):
-        pretrain(net, data.patches, _settings(), torch.Generator(), Progress(cancelled=lambda: True), lambda r: None)
+        pretrain(net, data.patches, _settings(), torch.Generator(), Progress(cancelled=lambda: True), lambda r, a=None: None)
 
 
 def test_kmeans_start_checks_cancel_between_restarts():
@@ -353,3 +360,55 @@ def test_kmeans_start_checks_cancel_between_restarts():
     with pytest.raises(ScdscCancelled):
         kmeans_start(Z, 2, 5, seed=0, sample=0, rng=np.random.default_rng(0), progress=Progress(cancelled=cancelled))
     assert len(calls) == 3
+
+
+def test_neighbour_pairs_are_the_4_neighbours_inside_the_set_each_once():
+    shape = (5, 6)
+    rng = np.random.default_rng(3)
+    keep = rng.random(shape) < 0.6
+    rows, cols = np.nonzero(keep)
+    order = rng.permutation(rows.size)  # the set's order must not matter
+    rows, cols = rows[order], cols[order]
+    first, second = neighbour_pairs(rows, cols, shape)
+    found = {frozenset(((rows[i], cols[i]), (rows[j], cols[j]))) for i, j in zip(first, second)}
+    expected = {frozenset(((r, c), (r + dr, c + dc))) for r, c in zip(rows, cols) for dr, dc in ((0, 1), (1, 0))
+                if r + dr < shape[0] and c + dc < shape[1] and keep[r + dr, c + dc]}
+    assert found == expected and len(found) == first.size
+    assert neighbour_pairs(np.array([0]), np.array([0]), (1, 1))[0].size == 0
+
+
+def test_coherence_is_the_share_of_neighbour_pairs_with_one_label():
+    rows, cols = np.divmod(np.arange(16), 4)
+    pairs = tuple(torch.from_numpy(side) for side in neighbour_pairs(rows, cols, (4, 4)))
+    halves = torch.from_numpy((cols >= 2).astype(np.int64))
+    checker = torch.from_numpy(((rows + cols) % 2).astype(np.int64))
+    assert coherence(halves, pairs) == pytest.approx(20 / 24)  # 24 pairs, the 4 across the middle differ
+    assert coherence(checker, pairs) == 0.0
+    assert np.isnan(coherence(torch.zeros(1, dtype=torch.int64), (torch.zeros(0, dtype=torch.int64),) * 2))
+
+
+@pytest.mark.parametrize("loop", ["minibatch", "full_batch"])
+def test_coherence_selection_returns_the_start_exactly_when_its_map_is_at_least_as_coherent(loop):
+    for seed in range(3):
+        net, data = _tiny_problem(seed)
+        Z = encode_all(net, data.patches)
+        bases = subspace_bases(Z, (np.arange(64) % 8 >= 4).astype(int), 2, 2, torch.Generator().manual_seed(0))
+        maps, ratios = {}, {}
+
+        def record(rec, assignments=None):
+            maps[rec["step"]], ratios[rec["step"]] = assignments.clone(), rec["confident_ratio"]
+
+        settings = _settings(epochs=5, selection="coherence")
+        if loop == "minibatch":
+            result = train_minibatch(net, bases, data, settings, torch.Generator().manual_seed(seed), Progress(),
+                                     record)
+        else:
+            result = train_full_batch(net, bases, data, settings, Progress(), record)
+        best = max(ratios, key=lambda step: (ratios[step], -step))  # the first step with the highest ratio
+        if best == 0:  # the start has the best ratio: nothing to compare
+            assert result.returned == "selected" and result.selected_step == 0
+            continue
+        c_start, c_best = coherence(maps[0], data.pairs), coherence(maps[best], data.pairs)
+        assert (result.coherence_start, result.coherence_selected) == pytest.approx((c_start, c_best))
+        assert result.returned == ("start" if c_start >= c_best else "selected")
+        assert result.selected_step == (0 if c_start >= c_best else best)
