@@ -147,217 +147,222 @@
       <translation>Erweitert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="165" />
+      <location filename="../scdsc_qgis/dock.py" line="167" />
       <source>mode default</source>
       <translation>Vorgabe des Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="166" />
-      <source>Pixels used for training in fast mode; 0 = mode default.</source>
-      <translation>Für das Training im schnellen Modus verwendete Pixel; 0 = Vorgabe des Modus.</translation>
+      <location filename="../scdsc_qgis/dock.py" line="168" />
+      <source>Pixels used for training; 0 = every clustered pixel.</source>
+      <translation>Pixel für das Training; 0 = alle geclusterten Pixel.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="167" />
+      <location filename="../scdsc_qgis/dock.py" line="169" />
       <source>Sample size</source>
       <translation>Stichprobengröße</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="169" />
+      <location filename="../scdsc_qgis/dock.py" line="171" />
       <source>Clustering epochs</source>
       <translation>Clustering-Epochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="171" />
+      <location filename="../scdsc_qgis/dock.py" line="173" />
+      <source>0 = no pretraining.</source>
+      <translation>0 = kein Vortraining.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="174" />
       <source>Pretraining epochs</source>
       <translation>Vortrainings-Epochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="173" />
+      <location filename="../scdsc_qgis/dock.py" line="176" />
       <source>Learning rate</source>
       <translation>Lernrate</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="175" />
+      <location filename="../scdsc_qgis/dock.py" line="178" />
       <source>default</source>
       <translation>Vorgabe</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="176" />
+      <location filename="../scdsc_qgis/dock.py" line="179" />
       <source>Weight of the mini-cluster (non-local) term.</source>
       <translation>Gewicht des Mini-Cluster-Terms (nicht-lokal).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="177" />
+      <location filename="../scdsc_qgis/dock.py" line="180" />
       <source>Alpha (non-local)</source>
       <translation>Alpha (nicht-lokal)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="179" />
+      <location filename="../scdsc_qgis/dock.py" line="182" />
       <source>Weight of the smoothing (local) term.</source>
       <translation>Gewicht des Glättungsterms (lokal).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="180" />
+      <location filename="../scdsc_qgis/dock.py" line="183" />
       <source>Beta (local)</source>
       <translation>Beta (lokal)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="182" />
+      <location filename="../scdsc_qgis/dock.py" line="185" />
       <source>Side of the smoothing window, in pixels (odd).</source>
       <translation>Seitenlänge des Glättungsfensters in Pixeln (ungerade).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="183" />
+      <location filename="../scdsc_qgis/dock.py" line="186" />
       <source>Smoothing window</source>
       <translation>Glättungsfenster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="185" />
+      <location filename="../scdsc_qgis/dock.py" line="188" />
       <source>Seed</source>
       <translation>Startwert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <location filename="../scdsc_qgis/dock.py" line="190" />
       <source>Automatic</source>
       <translation>Automatisch</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <location filename="../scdsc_qgis/dock.py" line="190" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <location filename="../scdsc_qgis/dock.py" line="190" />
       <source>CUDA GPU</source>
       <translation>CUDA-GPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="189" />
+      <location filename="../scdsc_qgis/dock.py" line="192" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="193" />
+      <location filename="../scdsc_qgis/dock.py" line="196" />
       <source>Run</source>
       <translation>Ausführen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="195" />
+      <location filename="../scdsc_qgis/dock.py" line="198" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="215" />
+      <location filename="../scdsc_qgis/dock.py" line="218" />
       <source>Result</source>
       <translation>Ergebnis</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="221" />
+      <location filename="../scdsc_qgis/dock.py" line="224" />
       <source>Cluster</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="221" />
+      <location filename="../scdsc_qgis/dock.py" line="224" />
       <source>Pixels</source>
       <translation>Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="221" />
+      <location filename="../scdsc_qgis/dock.py" line="224" />
       <source>Share</source>
       <translation>Anteil</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="291" />
+      <location filename="../scdsc_qgis/dock.py" line="294" />
       <source>Input raster: choose a raster layer of the project (none is selected).</source>
       <translation>Eingaberaster: Wählen Sie einen Raster-Layer des Projekts (keiner ausgewählt).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="350" />
+      <location filename="../scdsc_qgis/dock.py" line="357" />
       <source>SCDSC clustering of {}</source>
       <translation>SCDSC-Clustering von {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="358" />
+      <location filename="../scdsc_qgis/dock.py" line="365" />
       <source>Starting…</source>
       <translation>Start…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="365" />
+      <location filename="../scdsc_qgis/dock.py" line="372" />
       <source>Could not start the clustering: {}</source>
       <translation>Das Clustering konnte nicht gestartet werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="371" />
+      <location filename="../scdsc_qgis/dock.py" line="378" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="430" />
+      <location filename="../scdsc_qgis/dock.py" line="437" />
       <source>The clustering finished, but its result could not be shown: {}</source>
       <translation>Das Clustering ist fertig, aber das Ergebnis konnte nicht angezeigt werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="447" />
+      <location filename="../scdsc_qgis/dock.py" line="454" />
       <source>Cancelled: nothing was written.</source>
       <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="452" />
+      <location filename="../scdsc_qgis/dock.py" line="459" />
       <source>Failed.</source>
       <translation>Fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="472" />
+      <location filename="../scdsc_qgis/dock.py" line="479" />
       <source>the algorithm returned no label raster</source>
       <translation>der Algorithmus hat kein Klassenraster zurückgegeben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="479" />
+      <location filename="../scdsc_qgis/dock.py" line="486" />
       <source>{} – SCDSC confidence</source>
       <translation>{} – SCDSC-Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="483" />
+      <location filename="../scdsc_qgis/dock.py" line="490" />
       <source>{} – SCDSC clusters</source>
       <translation>{} – SCDSC-Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="493" />
+      <location filename="../scdsc_qgis/dock.py" line="500" />
       <source>Done: {} clusters in {}</source>
       <translation>Fertig: {} Cluster in {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="496" />
+      <location filename="../scdsc_qgis/dock.py" line="503" />
       <source>Added {}.</source>
       <translation>{} hinzugefügt.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="505" />
+      <location filename="../scdsc_qgis/dock.py" line="512" />
       <source>Cluster {}</source>
       <translation>Cluster {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="525" />
+      <location filename="../scdsc_qgis/dock.py" line="532" />
       <source>No evaluation against the reference was returned.</source>
       <translation>Es wurde keine Bewertung gegen die Referenz zurückgegeben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="526" />
+      <location filename="../scdsc_qgis/dock.py" line="533" />
       <source>Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}</source>
       <translation>Gegen die Referenz: OA {:.3f} · NMI {:.3f} · Kappa {:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="536" />
+      <location filename="../scdsc_qgis/dock.py" line="543" />
       <source>Bands: {}</source>
       <translation>Kanäle: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="548" />
+      <location filename="../scdsc_qgis/dock.py" line="555" />
       <source>all {} bands</source>
       <translation>alle {} Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="556" />
+      <location filename="../scdsc_qgis/dock.py" line="563" />
       <source>{} of {} bands</source>
       <translation>{} von {} Kanälen</translation>
     </message>
@@ -423,199 +428,129 @@
       <translation>Eine Modelldatei aus „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="55" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="73" />
       <source>{name} clusters</source>
       <translation>{name} Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="56" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="74" />
       <source>{name} confidence</source>
       <translation>{name} Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="81" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="79" />
       <source>Could not load the style {path}: {message}</source>
       <translation>Der Stil {path} konnte nicht geladen werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="151" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="156" />
       <source>loss {value:.4f}</source>
       <translation>Verlust {value:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="153" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="158" />
       <source>confident ratio {value:.3f}</source>
       <translation>Anteil sicherer Pixel {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="176" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="181" />
       <source>Clustering</source>
       <translation>Clustering</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="214" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
       <source>Input raster</source>
       <translation>Eingaberaster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="215" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="220" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Das zu clusternde (hyperspektrale) Raster: jedes dateibasierte Raster, das GDAL lesen kann, mit mindestens {n} Kanälen. NoData- und nicht-endliche Pixel bleiben ohne Klasse.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="217" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="222" />
       <source>Bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="224" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Zu verwendende Kanäle (mindestens {n}). Leer: alle Kanäle außer den in den Metadaten des Rasters als schlecht markierten (bbl = 0).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="221" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="226" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Maske (Polygon-Layer oder Raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="228" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Nur Pixel innerhalb der Polygone (bei Bedarf in das KBS des Rasters umprojiziert) oder dort, wo das Maskenraster ungleich null ist, werden geclustert. Andere Pixel werden als NoData geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="228" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
       <source>Number of clusters</source>
       <translation>Anzahl der Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="230" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, die Anzahl der Cluster (2 bis {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
       <source>Mode</source>
       <translation>Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Schnell (Mini-Batches auf einer Stichprobe, für große Szenen)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="236" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
       <source>Paper (full batch, as published)</source>
       <translation>Publikation (voller Batch, wie veröffentlicht)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="237" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>„Schnell“ trainiert in Mini-Batches auf einer Pixelstichprobe und klassifiziert die ganze Szene; „Publikation“ folgt der veröffentlichten Methode (voller Batch, 400 Epochen) und eignet sich für kleine Szenen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
-      <source>Training sample size (0 = mode default)</source>
-      <translation>Größe der Trainingsstichprobe (0 = Vorgabe des Modus)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
-      <source>Number of pixels the network is trained on; all clustered pixels are labelled. 0 uses the mode's default.</source>
-      <translation>Anzahl der Pixel, auf denen das Netz trainiert wird; alle geclusterten Pixel erhalten eine Klasse. 0 verwendet die Vorgabe des Modus.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="243" />
-      <source>Clustering epochs (0 = mode default)</source>
-      <translation>Clustering-Epochen (0 = Vorgabe des Modus)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
-      <source>Epochs of the clustering stage. 0 uses the mode's default.</source>
-      <translation>Epochen der Clustering-Phase. 0 verwendet die Vorgabe des Modus.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
-      <source>Autoencoder pretraining epochs (0 = mode default)</source>
-      <translation>Vortrainings-Epochen des Autoencoders (0 = Vorgabe des Modus)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
-      <source>Epochs of the autoencoder pretraining. 0 uses the mode's default.</source>
-      <translation>Epochen des Autoencoder-Vortrainings. 0 verwendet die Vorgabe des Modus.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="250" />
-      <source>Learning rate (0 = mode default)</source>
-      <translation>Lernrate (0 = Vorgabe des Modus)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
-      <source>Adam learning rate of the clustering stage. 0 uses the mode's default.</source>
-      <translation>Adam-Lernrate der Clustering-Phase. 0 verwendet die Vorgabe des Modus.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
-      <source>Mini-cluster loss weight (alpha)</source>
-      <translation>Gewicht des Mini-Cluster-Verlusts (Alpha)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="255" />
-      <source>Weight of the loss that keeps each mini-cluster together. Empty: the default.</source>
-      <translation>Gewicht des Verlusts, der jeden Mini-Cluster zusammenhält. Leer: die Vorgabe.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="257" />
-      <source>Smoothing loss weight (beta)</source>
-      <translation>Gewicht des Glättungsverlusts (Beta)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
-      <source>Weight of the loss that pulls each pixel towards its neighbourhood's assignment. Empty: the default.</source>
-      <translation>Gewicht des Verlusts, der jedes Pixel zur Zuordnung seiner Nachbarschaft zieht. Leer: die Vorgabe.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
-      <source>Smoothing window (pixels)</source>
-      <translation>Glättungsfenster (Pixel)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
-      <source>Side of the square window of the smoothing loss (odd). Empty: the default.</source>
-      <translation>Seitenlänge des quadratischen Fensters des Glättungsverlusts (ungerade). Leer: die Vorgabe.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="265" />
-      <source>Start partition</source>
-      <translation>Startpartition</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
-      <source>Mode default</source>
-      <translation>Voreinstellung des Modus</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
-      <source>k-means on the latents (paper)</source>
-      <translation>k-means auf den latenten Merkmalen (Artikel)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
-      <source>FINCH cut to K</source>
-      <translation>FINCH, auf K gekürzt</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
-      <source>The partition the cluster subspaces start from: k-means on the pretrained network's features, as published, or the FINCH hierarchy cut to K clusters.</source>
-      <translation>Die Partition, von der die Cluster-Unterräume ausgehen: k-means auf den Merkmalen des vortrainierten Netzes, wie veröffentlicht, oder die FINCH-Hierarchie, auf K Cluster gekürzt.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
       <source>Random seed</source>
       <translation>Zufallsstartwert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="271" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>Gleicher Startwert, gleiche Daten und gleiche Software ergeben dieselben Cluster.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
+      <source>Mode default</source>
+      <translation>Voreinstellung des Modus</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="256" />
+      <source>Mode default: the mode's own value.</source>
+      <translation>Modusstandard: der eigene Wert des Modus.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="265" />
+      <source>0 = {meaning}.</source>
+      <translation>0 = {meaning}.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
+      <source>Empty: the mode's default.</source>
+      <translation>Leer: der Standardwert des Modus.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <source>0 also means the mode's default, as in earlier versions.</source>
+      <translation>0 bedeutet wie in früheren Versionen ebenfalls den Standardwert des Modus.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
@@ -688,82 +623,82 @@
       <translation>Cohens Kappa</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="351" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="361" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name}: Das Raster {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="364" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK: Der Layer {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="372" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK muss ein Polygon-Layer oder ein Raster sein, erhalten: {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="385" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Die SCDSC-Kernbibliothek kann nicht importiert werden: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="413" />
       <source>Cancelled</source>
       <translation>Abgebrochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="425" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="435" />
       <source>{name}: {size} pixels</source>
       <translation>{name}: {size} Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="445" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
       <source>selected bands</source>
       <translation>ausgewählte Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="445" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
       <source>bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="446" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="456" />
       <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
       <translation>INPUT braucht mindestens {n} {what} (die Methode projiziert die Spektren auf {n} Hauptkomponenten), erhalten: {count} in {name}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="465" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS muss zwischen 2 und {max} liegen, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="458" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="468" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS muss kleiner als die Anzahl der Pixel ({n}) sein, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="466" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="476" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} muss ein dateibasiertes (GDAL-)Raster sein, erhalten: {provider!r}-Layer {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="487" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="497" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK: Der Layer {layer!r} kann nicht nach {path} exportiert werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="490" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="500" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK: Layer {layer!r} nach {path} exportiert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="497" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="507" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Gesamtgenauigkeit {oa:.4f}, NMI {nmi:.4f}, Kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="505" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="515" />
       <source>per-class accuracy</source>
       <translation>Genauigkeit je Klasse</translation>
     </message>
@@ -911,6 +846,126 @@
       <location filename="../scdsc_qgis/provider.py" line="28" />
       <source>SCDSC deep subspace clustering</source>
       <translation>SCDSC Deep Subspace Clustering</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Mini-cluster loss weight (alpha)</source>
+      <translation>Gewicht des Mini-Cluster-Verlusts (Alpha)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Weight of the mini-cluster (non-local) KL term.</source>
+      <translation>Gewicht des Mini-Cluster-Terms (nicht-lokale KL-Divergenz).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Smoothing loss weight (beta)</source>
+      <translation>Gewicht des Glättungsverlusts (Beta)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Weight of the spatial-smoothing (local) KL term (default: 7 in paper mode, 1 in fast mode).</source>
+      <translation>Gewicht des Glättungsterms (lokale KL-Divergenz; Standard: 7 im Modus Paper, 1 im Modus Fast).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Smoothing window (pixels)</source>
+      <translation>Glättungsfenster (Pixel)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Side of the smoothing window w, in pixels (odd).</source>
+      <translation>Seitenlänge w des Glättungsfensters in Pixeln (ungerade).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Learning rate</source>
+      <translation>Lernrate</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Adam learning rate of the clustering stage.</source>
+      <translation>Adam-Lernrate der Clustering-Phase.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Autoencoder pretraining epochs</source>
+      <translation>Vortrainingsepochen des Autoencoders</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Autoencoder pretraining epochs.</source>
+      <translation>Vortrainingsepochen des Autoencoders.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>no pretraining</source>
+      <translation>kein Vortraining</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Clustering epochs</source>
+      <translation>Clustering-Epochen</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Clustering epochs (paper: full-batch steps; fast: the maximum number of passes over the sample).</source>
+      <translation>Clustering-Epochen (Paper: Schritte über alle Pixel; Fast: höchstens so viele Durchläufe über die Stichprobe).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Training sample size (pixels)</source>
+      <translation>Größe der Trainingsstichprobe (Pixel)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Pixels the network is trained on (all clustered pixels are labelled).</source>
+      <translation>Pixel, auf denen das Netz trainiert wird (alle geclusterten Pixel erhalten ein Label).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>every clustered pixel</source>
+      <translation>alle geclusterten Pixel</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Start partition</source>
+      <translation>Startpartition</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Start partition of the subspaces: k-means on the pretrained latents (the paper) or the FINCH hierarchy cut to K.</source>
+      <translation>Startpartition der Unterräume: k-Means auf den vortrainierten latenten Merkmalen (wie im Paper) oder die FINCH-Hierarchie, auf K geschnitten.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>k-means on the latents (paper)</source>
+      <translation>k-means auf den latenten Merkmalen (Artikel)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>FINCH cut to K</source>
+      <translation>FINCH, auf K gekürzt</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Returned state</source>
+      <translation>Zurückgegebener Zustand</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Which training state is returned: the one with the most confident pixels (the official code), or that one unless the start partition is at least as spatially coherent.</source>
+      <translation>Welcher Trainingszustand zurückgegeben wird: der mit den meisten sicheren Pixeln (wie der offizielle Code), oder dieser, außer wenn die Startpartition räumlich mindestens ebenso zusammenhängend ist.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Most confident pixels (paper)</source>
+      <translation>Meiste sichere Pixel (Paper)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>More coherent of start and trained</source>
+      <translation>Zusammenhängenderer von Start und Training</translation>
     </message>
   </context>
 </TS>

@@ -147,217 +147,222 @@
       <translation>Avancé</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="165" />
+      <location filename="../scdsc_qgis/dock.py" line="167" />
       <source>mode default</source>
       <translation>valeur du mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="166" />
-      <source>Pixels used for training in fast mode; 0 = mode default.</source>
-      <translation>Pixels utilisés pour l'entraînement en mode rapide ; 0 = valeur du mode.</translation>
+      <location filename="../scdsc_qgis/dock.py" line="168" />
+      <source>Pixels used for training; 0 = every clustered pixel.</source>
+      <translation>Pixels utilisés pour l'entraînement ; 0 = tous les pixels classés.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="167" />
+      <location filename="../scdsc_qgis/dock.py" line="169" />
       <source>Sample size</source>
       <translation>Taille de l'échantillon</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="169" />
+      <location filename="../scdsc_qgis/dock.py" line="171" />
       <source>Clustering epochs</source>
       <translation>Époques de classification</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="171" />
+      <location filename="../scdsc_qgis/dock.py" line="173" />
+      <source>0 = no pretraining.</source>
+      <translation>0 = pas de pré-entraînement.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="174" />
       <source>Pretraining epochs</source>
       <translation>Époques de pré-entraînement</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="173" />
+      <location filename="../scdsc_qgis/dock.py" line="176" />
       <source>Learning rate</source>
       <translation>Taux d'apprentissage</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="175" />
+      <location filename="../scdsc_qgis/dock.py" line="178" />
       <source>default</source>
       <translation>par défaut</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="176" />
+      <location filename="../scdsc_qgis/dock.py" line="179" />
       <source>Weight of the mini-cluster (non-local) term.</source>
       <translation>Poids du terme des mini-classes (non local).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="177" />
+      <location filename="../scdsc_qgis/dock.py" line="180" />
       <source>Alpha (non-local)</source>
       <translation>Alpha (non local)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="179" />
+      <location filename="../scdsc_qgis/dock.py" line="182" />
       <source>Weight of the smoothing (local) term.</source>
       <translation>Poids du terme de lissage (local).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="180" />
+      <location filename="../scdsc_qgis/dock.py" line="183" />
       <source>Beta (local)</source>
       <translation>Bêta (local)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="182" />
+      <location filename="../scdsc_qgis/dock.py" line="185" />
       <source>Side of the smoothing window, in pixels (odd).</source>
       <translation>Côté de la fenêtre de lissage, en pixels (impair).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="183" />
+      <location filename="../scdsc_qgis/dock.py" line="186" />
       <source>Smoothing window</source>
       <translation>Fenêtre de lissage</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="185" />
+      <location filename="../scdsc_qgis/dock.py" line="188" />
       <source>Seed</source>
       <translation>Graine</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <location filename="../scdsc_qgis/dock.py" line="190" />
       <source>Automatic</source>
       <translation>Automatique</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <location filename="../scdsc_qgis/dock.py" line="190" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <location filename="../scdsc_qgis/dock.py" line="190" />
       <source>CUDA GPU</source>
       <translation>GPU CUDA</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="189" />
+      <location filename="../scdsc_qgis/dock.py" line="192" />
       <source>Device</source>
       <translation>Matériel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="193" />
+      <location filename="../scdsc_qgis/dock.py" line="196" />
       <source>Run</source>
       <translation>Exécuter</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="195" />
+      <location filename="../scdsc_qgis/dock.py" line="198" />
       <source>Cancel</source>
       <translation>Annuler</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="215" />
+      <location filename="../scdsc_qgis/dock.py" line="218" />
       <source>Result</source>
       <translation>Résultat</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="221" />
+      <location filename="../scdsc_qgis/dock.py" line="224" />
       <source>Cluster</source>
       <translation>Classe</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="221" />
+      <location filename="../scdsc_qgis/dock.py" line="224" />
       <source>Pixels</source>
       <translation>Pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="221" />
+      <location filename="../scdsc_qgis/dock.py" line="224" />
       <source>Share</source>
       <translation>Part</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="291" />
+      <location filename="../scdsc_qgis/dock.py" line="294" />
       <source>Input raster: choose a raster layer of the project (none is selected).</source>
       <translation>Raster en entrée : choisissez une couche raster du projet (aucune n'est sélectionnée).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="350" />
+      <location filename="../scdsc_qgis/dock.py" line="357" />
       <source>SCDSC clustering of {}</source>
       <translation>Classification SCDSC de {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="358" />
+      <location filename="../scdsc_qgis/dock.py" line="365" />
       <source>Starting…</source>
       <translation>Démarrage…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="365" />
+      <location filename="../scdsc_qgis/dock.py" line="372" />
       <source>Could not start the clustering: {}</source>
       <translation>Impossible de démarrer la classification : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="371" />
+      <location filename="../scdsc_qgis/dock.py" line="378" />
       <source>Cancelling…</source>
       <translation>Annulation…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="430" />
+      <location filename="../scdsc_qgis/dock.py" line="437" />
       <source>The clustering finished, but its result could not be shown: {}</source>
       <translation>La classification est terminée, mais son résultat n'a pas pu être affiché : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="447" />
+      <location filename="../scdsc_qgis/dock.py" line="454" />
       <source>Cancelled: nothing was written.</source>
       <translation>Annulé : rien n'a été écrit.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="452" />
+      <location filename="../scdsc_qgis/dock.py" line="459" />
       <source>Failed.</source>
       <translation>Échec.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="472" />
+      <location filename="../scdsc_qgis/dock.py" line="479" />
       <source>the algorithm returned no label raster</source>
       <translation>l'algorithme n'a renvoyé aucun raster d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="479" />
+      <location filename="../scdsc_qgis/dock.py" line="486" />
       <source>{} – SCDSC confidence</source>
       <translation>{} – confiance SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="483" />
+      <location filename="../scdsc_qgis/dock.py" line="490" />
       <source>{} – SCDSC clusters</source>
       <translation>{} – classes SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="493" />
+      <location filename="../scdsc_qgis/dock.py" line="500" />
       <source>Done: {} clusters in {}</source>
       <translation>Terminé : {} classes en {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="496" />
+      <location filename="../scdsc_qgis/dock.py" line="503" />
       <source>Added {}.</source>
       <translation>{} ajouté.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="505" />
+      <location filename="../scdsc_qgis/dock.py" line="512" />
       <source>Cluster {}</source>
       <translation>Classe {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="525" />
+      <location filename="../scdsc_qgis/dock.py" line="532" />
       <source>No evaluation against the reference was returned.</source>
       <translation>Aucune évaluation par rapport à la référence n'a été renvoyée.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="526" />
+      <location filename="../scdsc_qgis/dock.py" line="533" />
       <source>Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}</source>
       <translation>Par rapport à la référence : OA {:.3f} · NMI {:.3f} · kappa {:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="536" />
+      <location filename="../scdsc_qgis/dock.py" line="543" />
       <source>Bands: {}</source>
       <translation>Bandes : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="548" />
+      <location filename="../scdsc_qgis/dock.py" line="555" />
       <source>all {} bands</source>
       <translation>les {} bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="556" />
+      <location filename="../scdsc_qgis/dock.py" line="563" />
       <source>{} of {} bands</source>
       <translation>{} bandes sur {}</translation>
     </message>
@@ -423,199 +428,129 @@
       <translation>Un fichier de modèle écrit par « Entraîner un modèle SCDSC » ou « Classification SCDSC ».</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="55" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="73" />
       <source>{name} clusters</source>
       <translation>{name} classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="56" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="74" />
       <source>{name} confidence</source>
       <translation>{name} confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="81" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="79" />
       <source>Could not load the style {path}: {message}</source>
       <translation>Impossible de charger le style {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="151" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="156" />
       <source>loss {value:.4f}</source>
       <translation>perte {value:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="153" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="158" />
       <source>confident ratio {value:.3f}</source>
       <translation>part de pixels sûrs {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="176" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="181" />
       <source>Clustering</source>
       <translation>Classification non supervisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="214" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
       <source>Input raster</source>
       <translation>Raster en entrée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="215" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="220" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Le raster (hyperspectral) à classifier : tout raster sur fichier lisible par GDAL, avec au moins {n} bandes. Les pixels sans données ou non finis restent sans étiquette.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="217" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="222" />
       <source>Bands</source>
       <translation>Bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="224" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Bandes à utiliser (au moins {n}). Vide : toutes les bandes, sauf celles marquées mauvaises (bbl = 0) dans les métadonnées du raster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="221" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="226" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Masque (couche de polygones ou raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="228" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Seuls les pixels à l'intérieur des polygones (reprojetés dans le SCR du raster si nécessaire), ou là où le raster masque est non nul, sont classifiés. Les autres pixels sont écrits sans données.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="228" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
       <source>Number of clusters</source>
       <translation>Nombre de classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="230" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, le nombre de classes (de 2 à {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
       <source>Mode</source>
       <translation>Mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Rapide (mini-lots sur un échantillon, pour les grandes scènes)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="236" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
       <source>Paper (full batch, as published)</source>
       <translation>Article (lot complet, comme publié)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="237" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>« Rapide » s'entraîne par mini-lots sur un échantillon de pixels et étiquette toute la scène ; « Article » suit la méthode publiée (lot complet, 400 époques) et convient aux petites scènes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
-      <source>Training sample size (0 = mode default)</source>
-      <translation>Taille de l'échantillon d'entraînement (0 = valeur du mode)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
-      <source>Number of pixels the network is trained on; all clustered pixels are labelled. 0 uses the mode's default.</source>
-      <translation>Nombre de pixels sur lesquels le réseau est entraîné ; tous les pixels classifiés sont étiquetés. 0 utilise la valeur du mode.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="243" />
-      <source>Clustering epochs (0 = mode default)</source>
-      <translation>Époques de classification (0 = valeur du mode)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
-      <source>Epochs of the clustering stage. 0 uses the mode's default.</source>
-      <translation>Époques de l'étape de classification. 0 utilise la valeur du mode.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
-      <source>Autoencoder pretraining epochs (0 = mode default)</source>
-      <translation>Époques de pré-entraînement de l'auto-encodeur (0 = valeur du mode)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
-      <source>Epochs of the autoencoder pretraining. 0 uses the mode's default.</source>
-      <translation>Époques du pré-entraînement de l'auto-encodeur. 0 utilise la valeur du mode.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="250" />
-      <source>Learning rate (0 = mode default)</source>
-      <translation>Taux d'apprentissage (0 = valeur du mode)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
-      <source>Adam learning rate of the clustering stage. 0 uses the mode's default.</source>
-      <translation>Taux d'apprentissage d'Adam pour l'étape de classification. 0 utilise la valeur du mode.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
-      <source>Mini-cluster loss weight (alpha)</source>
-      <translation>Poids de la perte des mini-classes (alpha)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="255" />
-      <source>Weight of the loss that keeps each mini-cluster together. Empty: the default.</source>
-      <translation>Poids de la perte qui garde chaque mini-classe unie. Vide : la valeur par défaut.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="257" />
-      <source>Smoothing loss weight (beta)</source>
-      <translation>Poids de la perte de lissage (bêta)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
-      <source>Weight of the loss that pulls each pixel towards its neighbourhood's assignment. Empty: the default.</source>
-      <translation>Poids de la perte qui rapproche chaque pixel de l'affectation de son voisinage. Vide : la valeur par défaut.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
-      <source>Smoothing window (pixels)</source>
-      <translation>Fenêtre de lissage (pixels)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
-      <source>Side of the square window of the smoothing loss (odd). Empty: the default.</source>
-      <translation>Côté de la fenêtre carrée de la perte de lissage (impair). Vide : la valeur par défaut.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="265" />
-      <source>Start partition</source>
-      <translation>Partition de départ</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
-      <source>Mode default</source>
-      <translation>Valeur par défaut du mode</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
-      <source>k-means on the latents (paper)</source>
-      <translation>k-means sur les variables latentes (article)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
-      <source>FINCH cut to K</source>
-      <translation>FINCH réduit à K</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
-      <source>The partition the cluster subspaces start from: k-means on the pretrained network's features, as published, or the FINCH hierarchy cut to K clusters.</source>
-      <translation>La partition dont partent les sous-espaces des classes : k-means sur les caractéristiques du réseau préentraîné, comme publié, ou la hiérarchie FINCH réduite à K classes.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
       <source>Random seed</source>
       <translation>Graine aléatoire</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="271" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>La même graine, les mêmes données et le même logiciel donnent les mêmes classes.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
+      <source>Mode default</source>
+      <translation>Valeur par défaut du mode</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="256" />
+      <source>Mode default: the mode's own value.</source>
+      <translation>Valeur du mode : la valeur propre au mode.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="265" />
+      <source>0 = {meaning}.</source>
+      <translation>0 = {meaning}.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
+      <source>Empty: the mode's default.</source>
+      <translation>Vide : la valeur par défaut du mode.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <source>0 also means the mode's default, as in earlier versions.</source>
+      <translation>0 signifie aussi la valeur par défaut du mode, comme dans les versions antérieures.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
@@ -688,82 +623,82 @@
       <translation>Kappa de Cohen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="351" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="361" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name} : impossible de charger le raster {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="364" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK : impossible de charger la couche {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="372" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK doit être une couche de polygones ou un raster, reçu {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="385" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Impossible d'importer la bibliothèque SCDSC : {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="413" />
       <source>Cancelled</source>
       <translation>Annulé</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="425" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="435" />
       <source>{name}: {size} pixels</source>
       <translation>{name} : {size} pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="445" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
       <source>selected bands</source>
       <translation>bandes sélectionnées</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="445" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
       <source>bands</source>
       <translation>bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="446" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="456" />
       <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
       <translation>INPUT nécessite au moins {n} {what} (la méthode projette les spectres sur {n} composantes principales), reçu {count} dans {name}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="465" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS doit être compris entre 2 et {max}, reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="458" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="468" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS doit être inférieur au nombre de pixels ({n}), reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="466" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="476" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} doit être un raster sur fichier (GDAL), reçu une couche {provider!r} {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="487" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="497" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK : impossible d'exporter la couche {layer!r} vers {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="490" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="500" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK : couche {layer!r} exportée vers {path}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="497" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="507" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Précision globale {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="505" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="515" />
       <source>per-class accuracy</source>
       <translation>précision par classe</translation>
     </message>
@@ -911,6 +846,126 @@
       <location filename="../scdsc_qgis/provider.py" line="28" />
       <source>SCDSC deep subspace clustering</source>
       <translation>Classification profonde en sous-espaces SCDSC</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Mini-cluster loss weight (alpha)</source>
+      <translation>Poids de la perte des mini-classes (alpha)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Weight of the mini-cluster (non-local) KL term.</source>
+      <translation>Poids du terme KL des mini-classes (non local).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Smoothing loss weight (beta)</source>
+      <translation>Poids de la perte de lissage (bêta)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Weight of the spatial-smoothing (local) KL term (default: 7 in paper mode, 1 in fast mode).</source>
+      <translation>Poids du terme KL de lissage spatial (local ; par défaut : 7 en mode article, 1 en mode rapide).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Smoothing window (pixels)</source>
+      <translation>Fenêtre de lissage (pixels)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Side of the smoothing window w, in pixels (odd).</source>
+      <translation>Côté w de la fenêtre de lissage, en pixels (impair).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Learning rate</source>
+      <translation>Taux d'apprentissage</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Adam learning rate of the clustering stage.</source>
+      <translation>Taux d'apprentissage Adam de la phase de classification.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Autoencoder pretraining epochs</source>
+      <translation>Époques de pré-entraînement de l'auto-encodeur</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Autoencoder pretraining epochs.</source>
+      <translation>Époques de pré-entraînement de l'auto-encodeur.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>no pretraining</source>
+      <translation>pas de pré-entraînement</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Clustering epochs</source>
+      <translation>Époques de classification</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Clustering epochs (paper: full-batch steps; fast: the maximum number of passes over the sample).</source>
+      <translation>Époques de classification (article : pas sur tous les pixels ; rapide : nombre maximal de passages sur l'échantillon).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Training sample size (pixels)</source>
+      <translation>Taille de l'échantillon d'entraînement (pixels)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Pixels the network is trained on (all clustered pixels are labelled).</source>
+      <translation>Pixels sur lesquels le réseau est entraîné (tous les pixels classés reçoivent une étiquette).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>every clustered pixel</source>
+      <translation>tous les pixels classés</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Start partition</source>
+      <translation>Partition de départ</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Start partition of the subspaces: k-means on the pretrained latents (the paper) or the FINCH hierarchy cut to K.</source>
+      <translation>Partition de départ des sous-espaces : k-moyennes sur les variables latentes pré-entraînées (l'article) ou la hiérarchie FINCH coupée à K.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>k-means on the latents (paper)</source>
+      <translation>k-means sur les variables latentes (article)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>FINCH cut to K</source>
+      <translation>FINCH réduit à K</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Returned state</source>
+      <translation>État renvoyé</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Which training state is returned: the one with the most confident pixels (the official code), or that one unless the start partition is at least as spatially coherent.</source>
+      <translation>L'état d'entraînement renvoyé : celui qui a le plus de pixels sûrs (le code officiel), ou celui-ci, sauf si la partition de départ est au moins aussi cohérente spatialement.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Most confident pixels (paper)</source>
+      <translation>Le plus de pixels sûrs (article)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>More coherent of start and trained</source>
+      <translation>Le plus cohérent du départ et de l'entraîné</translation>
     </message>
   </context>
 </TS>

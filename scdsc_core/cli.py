@@ -12,17 +12,12 @@ from typing import List, Optional
 
 from . import __version__
 from .errors import ScdscCancelled, ScdscError
+from .params import exposed
 
 log = logging.getLogger("scdsc_core.cli")
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_CANCELLED = 0, 2, 130
 
-# CLI option -> SCDSC hyperparameter; None values are left to the mode's defaults.
-_TUNING_OPTIONS = {
-    "epochs": "epochs", "pretrain_epochs": "pretrain_epochs", "learning_rate": "learning_rate",
-    "sample_size": "sample_size", "alpha": "alpha", "beta": "beta", "window": "window",
-    "batch_size": "batch_size", "finch_level": "finch_level", "threads": "n_threads", "init": "init",
-}
 
 
 class ProgressBar:
@@ -93,21 +88,17 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model-out", metavar="PATH", help="also save the trained model (a .npz data file)")
     parser.add_argument("--report", metavar="PATH", help="also write an HTML report with the training curves")
     tuning = parser.add_argument_group("tuning (default: the mode's own values)")
-    tuning.add_argument("--epochs", type=int, help="clustering epochs (paper: 400 full-batch steps; fast: the "
-                                                  "maximum number of passes over the sample)")
-    tuning.add_argument("--pretrain-epochs", type=int, help="autoencoder pretraining epochs")
-    tuning.add_argument("--learning-rate", type=float, help="Adam learning rate of the clustering stage")
-    tuning.add_argument("--sample-size", type=int, help="fast mode: pixels used for training (all are labelled)")
-    tuning.add_argument("--batch-size", type=int, help="fast mode: mini-batch size")
-    tuning.add_argument("--alpha", type=float, help="weight of the mini-cluster (non-local) KL term")
-    tuning.add_argument("--beta", type=float, help="weight of the spatial-smoothing (local) KL term (default: 7 in "
-                                                    "paper mode, 1 in fast mode)")
-    tuning.add_argument("--window", type=int, help="smoothing window w (odd)")
-    tuning.add_argument("--finch-level", type=int, help="FINCH partition used for mini-clusters (default 1)")
-    tuning.add_argument("--init", choices=["kmeans", "finch"],
-                        help="start partition of the subspaces: k-means on the pretrained latents (the paper) or "
-                             "the FINCH hierarchy cut to K (default: the mode's own)")
-    tuning.add_argument("--threads", type=int, help="torch threads (default: torch's own choice)")
+    for param in exposed("cli"):  # declared in scdsc_core.params, as are their rules
+        kind = {"int": int, "float": float}.get(param.kind)
+        extra = {"choices": list(param.choices)} if param.kind == "choice" else {"type": kind}
+        rule = "" if param.choices else f"; must be {param.rule().replace('None or ', '')}"
+        tuning.add_argument(param.cli, dest=_dest(param), metavar=None if param.choices else param.name.upper(),
+                            help=param.help + rule, **extra)
+
+
+def _dest(param) -> str:
+    """The argparse attribute of a tuning option."""
+    return "tuning_" + param.name
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,10 +155,10 @@ def _tuning_params(args: argparse.Namespace) -> dict:
     from .model import PRESETS
     params = dict(PRESETS[args.preset]) if getattr(args, "preset", None) else {}
     params.pop("mode", None)
-    for option, name in _TUNING_OPTIONS.items():
-        value = getattr(args, option, None)
+    for param in exposed("cli"):
+        value = getattr(args, _dest(param), None)
         if value is not None:
-            params[name] = value
+            params[param.name] = value
     return params
 
 

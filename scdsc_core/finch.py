@@ -13,6 +13,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .blas import eigh, matmul, mm
 from .errors import ScdscError, ScdscWarning
+from .params import is_int
 from .progress import Progress, as_progress
 
 logger = logging.getLogger("scdsc_core.finch")
@@ -436,7 +437,7 @@ def finch(F, *, max_levels: Optional[int] = None, block_size: int = 4096, device
     """
     X = _check_points(F, "F")
     _check_block_size(block_size)
-    if max_levels is not None and (not _is_int(max_levels) or max_levels < 1):
+    if max_levels is not None and (not is_int(max_levels) or max_levels < 1):
         raise ScdscError(f"max_levels must be None or an integer >= 1, got {max_levels!r}")
     _check_method(method)
     torch_device = _torch_device(device)
@@ -662,9 +663,9 @@ def select_partition(result: FinchResult, level: int = 1, min_clusters: int = 2)
     >>> select_partition(r, level=1)[1]
     1
     """
-    if not _is_int(level) or level < 0:
+    if not is_int(level) or level < 0:
         raise ScdscError(f"FINCH partition level must be an integer >= 0, got {level!r}")
-    if not _is_int(min_clusters) or min_clusters < 1:
+    if not is_int(min_clusters) or min_clusters < 1:
         raise ScdscError(f"min_clusters must be an integer >= 1, got {min_clusters!r}")
     if not result.partitions:
         raise ValueError("FinchResult holds no partition")
@@ -793,12 +794,8 @@ def _check_method(method) -> None:
 
 
 def _check_block_size(block_size) -> None:
-    if not _is_int(block_size) or block_size < 1:
+    if not is_int(block_size) or block_size < 1:
         raise ScdscError(f"block_size must be an integer >= 1, got {block_size!r}")
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _torch_device(device):

@@ -5,17 +5,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import os
 import platform
 import time
 import warnings
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
+from . import params as _params
 from .blas import one_blas_thread
 from .errors import ScdscError, ScdscWarning
 from .progress import as_progress
@@ -74,95 +74,8 @@ INFER_BLOCK = 8192
 LATENT_CHANNELS = 32
 
 
-#: The largest integer a count-like hyperparameter may take (epochs, sizes, ...): far above any useful value, and
-#: small enough that no size derived from it overflows a C integer on its way to numpy or torch.
-_MAX_INT = 2 ** 31 - 1
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
-def _is_number(value) -> bool:
-    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, (bool, np.bool_)):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:  # an int with hundreds of digits
-        return False
-
-
-def _int_at_least(low, high=_MAX_INT):
-    return lambda v: _is_int(v) and low <= v <= high
-
-
-def _bound_note(value, rule: str) -> str:
-    """The upper bound of a count, named when it is what a value broke."""
-    return f" and at most {_MAX_INT}" if _is_int(value) and value > _MAX_INT and "integer >=" in rule and "2**63" not in rule else ""
-
-
-def _shown(value) -> str:
-    """``repr(value)`` for a message, shortened: a 5000-digit integer must not fill the terminal (or fail to print:
-    Python refuses to convert ints of more than 4300 digits to text)."""
-    if _is_int(value) and abs(int(value)).bit_length() > 200:
-        return f"an integer of about {int(abs(int(value)).bit_length() * 0.30103)} digits"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _optional(rule):
-    return lambda v: v is None or rule(v)
-
-
-def _odd_at_least(low):
-    return lambda v: _is_int(v) and low <= v <= _MAX_INT and v % 2 == 1
-
-
-def _device_name(value) -> bool:
-    if not isinstance(value, str):
-        return False
-    if value in ("auto", "cpu", "cuda"):
-        return True
-    return value.startswith("cuda:") and value[5:].isdigit()
-
-
-#: More threads than CPUs only adds contention, and a huge count makes OpenMP/OpenBLAS abort while allocating
-#: their thread pools; the bound is checked where threads are set (fit, predict).
-MAX_THREADS = os.cpu_count() or 1
-_THREADS_RULE = f"None or an integer from 1 to {MAX_THREADS} (this machine's CPUs)"
-
-# One declarative table of the hyperparameter rules (style.md): (name, check, rule as the user reads it).
-_PARAM_RULES: List[Tuple[str, Callable[[Any], bool], str]] = [
-    ("n_clusters", _int_at_least(2), "an integer >= 2"),
-    ("mode", lambda v: v in ("fast", "paper"), "'fast' or 'paper'"),
-    ("n_components", _int_at_least(1), "an integer >= 1"),
-    ("patch_size", _odd_at_least(3), "an odd integer >= 3"),
-    ("subspace_dim", _int_at_least(1), "an integer >= 1"),
-    ("eta", lambda v: _is_number(v) and v > 0, "a number > 0"),
-    ("alpha", lambda v: _is_number(v) and v >= 0, "a number >= 0"),
-    ("beta", _optional(lambda v: _is_number(v) and v >= 0), "None or a number >= 0"),
-    ("window", _odd_at_least(1), "an odd integer >= 1"),
-    ("orth_weight", lambda v: _is_number(v) and v >= 0, "a number >= 0"),
-    ("learning_rate", _optional(lambda v: _is_number(v) and v > 0), "None or a number > 0"),
-    ("pretrain_epochs", _optional(_int_at_least(0)), "None or an integer >= 0"),
-    ("pretrain_batch_size", _optional(_int_at_least(1)), "None or an integer >= 1"),
-    ("epochs", _optional(_int_at_least(1)), "None or an integer >= 1"),
-    ("batch_size", _optional(_int_at_least(0)), "None or an integer >= 0 (0 = full batch)"),
-    ("refresh_every", _optional(_int_at_least(1)), "None or an integer >= 1"),
-    ("live_targets", lambda v: v is None or isinstance(v, (bool, np.bool_)), "None, True or False"),
-    ("patience", _optional(_int_at_least(0)), "None or an integer >= 0 (0 = no early stop)"),
-    ("sample_size", _optional(_int_at_least(0)), "None or an integer >= 0 (0 = every clustered pixel)"),
-    ("finch_level", _int_at_least(0), "an integer >= 0"),
-    ("finch_patch", _odd_at_least(1), "an odd integer >= 1"),
-    ("finch_components", _int_at_least(1), "an integer >= 1"),
-    ("kmeans_n_init", _optional(_int_at_least(1)), "None or an integer >= 1"),
-    ("init", lambda v: v in (None, "kmeans", "finch"), "None, 'kmeans' or 'finch'"),
-    ("selection", lambda v: v in (None, "ratio", "coherence"), "None, 'ratio' or 'coherence'"),
-    ("bf16", lambda v: isinstance(v, (bool, np.bool_)), "True or False"),
-    ("device", _device_name, "'auto', 'cpu', 'cuda' or 'cuda:N'"),
-    ("n_threads", _optional(_int_at_least(1, MAX_THREADS)), _THREADS_RULE),
-    ("random_state", _optional(_int_at_least(0, 2 ** 63 - 1)), "None or an integer >= 0 (below 2**63)"),
-]
+# The hyperparameters' rules, defaults and help are declared once, in scdsc_core.params.
+MAX_THREADS = _params.MAX_THREADS
 
 
 def _cross_rules(params: Dict[str, Any]) -> List[str]:
@@ -415,8 +328,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
     def _check_params(self) -> List[str]:
         """Every broken hyperparameter rule, as messages (empty when all hold)."""
         params = self.get_params()
-        problems = [f"{name} must be {rule}{_bound_note(params[name], rule)}, got {_shown(params[name])}"
-                    for name, check, rule in _PARAM_RULES if not check(params[name])]
+        problems = _params.problems(params)
         if not problems:
             problems += _cross_rules(params)
         return problems
@@ -469,7 +381,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
             n_clustered = int(clustered.sum())
             if n_clustered == 0:
                 problems.append("mask selects no valid pixel: nothing to cluster")
-            elif _is_int(self.n_clusters) and self.n_clusters >= n_clustered:
+            elif _params.BY_NAME["n_clusters"].check(self.n_clusters) and self.n_clusters >= n_clustered:
                 problems.append(f"n_clusters must be smaller than the number of clustered pixels "
                                 f"({n_clustered}), got {self.n_clusters}")
             sample = self._sample_size(n_clustered) if self.mode in _MODE_DEFAULTS else 0
@@ -864,8 +776,9 @@ def _thread_limit(n_threads: Optional[int]):
     if n_threads is None:
         yield
         return
-    if not _int_at_least(1, MAX_THREADS)(n_threads):
-        raise ScdscError(f"n_threads must be {_THREADS_RULE}, got {_shown(n_threads)}")
+    problems = _params.problems({**{p.name: p.default for p in _params.PARAMS}, "n_threads": n_threads})
+    if problems:
+        raise ScdscError(problems[0])
     import torch
     from threadpoolctl import threadpool_limits
 

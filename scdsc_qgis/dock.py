@@ -162,12 +162,15 @@ class ScdscDockWidget(QgsDockWidget):
         self.advanced_group = QgsCollapsibleGroupBox(self.tr("Advanced"))
         self.advanced_group.setCollapsed(True)
         advanced = QFormLayout(self.advanced_group)
-        self.sample_size_spin = _spin(0, 100_000_000, self.tr("mode default"), step=1000)
-        self.sample_size_spin.setToolTip(self.tr("Pixels used for training in fast mode; 0 = mode default."))
+        # One meaning per value (scdsc_core.params): where 0 is a real value (every pixel, no pretraining), the
+        # "mode default" sits below it, at -1; where 0 is not a valid value, 0 shows as the mode default.
+        self.sample_size_spin = _spin(-1, 100_000_000, self.tr("mode default"), step=1000)
+        self.sample_size_spin.setToolTip(self.tr("Pixels used for training; 0 = every clustered pixel."))
         advanced.addRow(self.tr("Sample size"), self.sample_size_spin)
         self.epochs_spin = _spin(0, 100_000, self.tr("mode default"))
         advanced.addRow(self.tr("Clustering epochs"), self.epochs_spin)
-        self.pretrain_epochs_spin = _spin(0, 100_000, self.tr("mode default"))
+        self.pretrain_epochs_spin = _spin(-1, 100_000, self.tr("mode default"))
+        self.pretrain_epochs_spin.setToolTip(self.tr("0 = no pretraining."))
         advanced.addRow(self.tr("Pretraining epochs"), self.pretrain_epochs_spin)
         self.learning_rate_spin = _double_spin(0.0, 1.0, 6, 1e-4, self.tr("mode default"))
         advanced.addRow(self.tr("Learning rate"), self.learning_rate_spin)
@@ -294,14 +297,18 @@ class ScdscDockWidget(QgsDockWidget):
             "INPUT": _layer_source(layer),
             "N_CLUSTERS": settings.n_clusters,
             "MODE": MODES.index(settings.mode),
-            "SAMPLE_SIZE": settings.sample_size,
-            "EPOCHS": settings.epochs,
-            "PRETRAIN_EPOCHS": settings.pretrain_epochs,
-            "LEARNING_RATE": settings.learning_rate,
             "SEED": settings.seed,
             "DEVICE": DEVICES.index(settings.device),
         }
-        # Left out = the core's default (the algorithm's ALPHA/BETA/WINDOW are optional without a default).
+        # Left out = the core's default (the algorithm's tuning parameters are optional without a default).
+        if settings.sample_size >= 0:
+            params["SAMPLE_SIZE"] = settings.sample_size
+        if settings.pretrain_epochs >= 0:
+            params["PRETRAIN_EPOCHS"] = settings.pretrain_epochs
+        if settings.epochs > 0:
+            params["EPOCHS"] = settings.epochs
+        if settings.learning_rate > 0:
+            params["LEARNING_RATE"] = settings.learning_rate
         if settings.alpha >= 0:
             params["ALPHA"] = settings.alpha
         if settings.beta >= 0:

@@ -30,10 +30,12 @@ class DockSettings:
     mode : {"fast", "paper"}, default "fast"
     confidence : bool, default False
         Also write the confidence raster.
-    sample_size, epochs, pretrain_epochs : int, default 0
-        0 = the mode's default.
+    sample_size, pretrain_epochs : int, default -1
+        Negative = the mode's default; 0 = every clustered pixel / no pretraining (the core's meaning).
+    epochs : int, default 0
+        0 = the mode's default (0 epochs is not a valid value).
     learning_rate : float, default 0.0
-        0 = the mode's default.
+        0 = the mode's default (0 is not a valid rate).
     alpha : float, default -1.0
         Weight of the mini-cluster (non-local) KL term (method doc §1, Table 4 "β1"); negative = the core's
         default (the algorithm's ALPHA is then left empty, since 0 is a valid weight).
@@ -56,9 +58,9 @@ class DockSettings:
     n_clusters: int = 8
     mode: str = "fast"
     confidence: bool = False
-    sample_size: int = 0
+    sample_size: int = -1
     epochs: int = 0
-    pretrain_epochs: int = 0
+    pretrain_epochs: int = -1
     learning_rate: float = 0.0
     alpha: float = -1.0
     beta: float = -1.0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+import numpy as np
+
 from qgis.core import QgsProcessingFeedback
 from qgis.PyQt.QtCore import pyqtSignal
 
@@ -83,10 +85,14 @@ def push_training_record(feedback, record: Mapping[str, Any]) -> None:
 
 
 def _plain_record(record: Mapping[str, Any]) -> dict:
-    """Copy ``record`` with numpy scalars turned into Python numbers (they cross a queued connection)."""
+    """Copy the scalar items of ``record``, numpy scalars turned into Python numbers (they cross a queued
+    connection). The per-pixel arrays of the clustering records (``assignments``, ``pixels``) stay behind: the
+    plot draws losses and ratios, and a queued copy of every assignment map would cost memory for nothing."""
     plain = {}
     for key, value in record.items():
-        if hasattr(value, "item") and callable(value.item):
+        if isinstance(value, np.ndarray) and value.ndim == 0 or isinstance(value, np.generic):
             value = value.item()
+        elif not isinstance(value, (bool, int, float, str, type(None))):
+            continue
         plain[str(key)] = value
     return plain

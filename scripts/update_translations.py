@@ -52,6 +52,14 @@ def collect_messages(package: Path):
 
     for path, tree in trees.items():
         visit(tree, path, None)
+    # The tuning parameters' labels and help come from the core's spec, not from literals (scdsc_core.params).
+    sys.path.insert(0, str(REPO))
+    try:
+        from scdsc_core.params import translatable
+    finally:
+        sys.path.pop(0)
+    for text in translatable():
+        messages.setdefault((CONTEXT, text), "scdsc_core/params.py:1")
     return messages
 
 

@@ -40,8 +40,6 @@ except AttributeError:
 
 #: Core values of the MODE and DEVICE enums, in option order (the option index is what Processing stores).
 MODES = ("fast", "paper")
-#: Core values of the INIT enum (None = the mode's default).
-INITS = (None, "kmeans", "finch")
 DEVICES = ("auto", "cpu", "cuda")
 
 #: The pixel PCA keeps 8 components (method doc §2.1, step 2), so at least 8 bands must be selected.
@@ -84,6 +82,13 @@ class LayerStyler(QgsProcessingLayerPostProcessorInterface):
             _grey_ramp(layer)
         layer.setName(self.name)
         layer.triggerRepaint()
+
+
+def _spec():
+    """The core's parameter spec, ``scdsc_core.params`` (it imports numpy only, so the provider loads even where
+    torch is missing; its rows give the tuning parameters' ids, ranges, help and conversion)."""
+    from scdsc_core import params
+    return params
 
 
 def _grey_ramp(layer) -> None:
@@ -236,39 +241,34 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
                                               self.tr("Paper (full batch, as published)")], defaultValue=0),
                   self.tr("Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper "
                           "follows the published method (full batch, 400 epochs) and suits small scenes."))
-        self._add(QgsProcessingParameterNumber("SAMPLE_SIZE", self.tr("Training sample size (0 = mode default)"),
-                                               INTEGER, 0, minValue=0),
-                  self.tr("Number of pixels the network is trained on; all clustered pixels are labelled. "
-                          "0 uses the mode's default."), advanced=True)
-        self._add(QgsProcessingParameterNumber("EPOCHS", self.tr("Clustering epochs (0 = mode default)"),
-                                               INTEGER, 0, minValue=0),
-                  self.tr("Epochs of the clustering stage. 0 uses the mode's default."), advanced=True)
-        self._add(QgsProcessingParameterNumber("PRETRAIN_EPOCHS",
-                                               self.tr("Autoencoder pretraining epochs (0 = mode default)"),
-                                               INTEGER, 0, minValue=0),
-                  self.tr("Epochs of the autoencoder pretraining. 0 uses the mode's default."), advanced=True)
-        self._add(QgsProcessingParameterNumber("LEARNING_RATE", self.tr("Learning rate (0 = mode default)"),
-                                               DOUBLE, 0.0, minValue=0.0),
-                  self.tr("Adam learning rate of the clustering stage. 0 uses the mode's default."), advanced=True)
-        self._add(QgsProcessingParameterNumber("ALPHA", self.tr("Mini-cluster loss weight (alpha)"), DOUBLE,
-                                               None, optional=True, minValue=0.0),
-                  self.tr("Weight of the loss that keeps each mini-cluster together. Empty: the default."),
-                  advanced=True)
-        self._add(QgsProcessingParameterNumber("BETA", self.tr("Smoothing loss weight (beta)"), DOUBLE, None,
-                                               optional=True, minValue=0.0),
-                  self.tr("Weight of the loss that pulls each pixel towards its neighbourhood's assignment. "
-                          "Empty: the default."), advanced=True)
-        self._add(QgsProcessingParameterNumber("WINDOW", self.tr("Smoothing window (pixels)"), INTEGER, None,
-                                               optional=True, minValue=1),
-                  self.tr("Side of the square window of the smoothing loss (odd). Empty: the default."),
-                  advanced=True)
-        self._add(QgsProcessingParameterEnum("INIT", self.tr("Start partition"),
-                                             [self.tr("Mode default"), self.tr("k-means on the latents (paper)"),
-                                              self.tr("FINCH cut to K")], defaultValue=0),
-                  self.tr("The partition the cluster subspaces start from: k-means on the pretrained network's "
-                          "features, as published, or the FINCH hierarchy cut to K clusters."), advanced=True)
+        for param in _spec().exposed("processing"):
+            self._add_tuning(param)
         self._add(QgsProcessingParameterNumber("SEED", self.tr("Random seed"), INTEGER, 0, minValue=0),
                   self.tr("The same seed, data and software give the same clusters."))
+
+    def _add_tuning(self, param) -> None:
+        """One tuning knob (advanced) from its row of the parameter spec (``scdsc_core.params``)."""
+        label, sentence = self.tr(param.label), self.tr(param.sentence())
+        if param.kind == "choice":
+            labels = _spec().CHOICE_LABELS[param.name]
+            options = [self.tr("Mode default")] + [self.tr(labels[c]) for c in param.choices]
+            self._add(QgsProcessingParameterEnum(param.processing, label, options, defaultValue=0),
+                      sentence + " " + self.tr("Mode default: the mode's own value."), advanced=True)
+            return
+        extra = {}
+        if param.minimum is not None:
+            extra["minValue"] = param.minimum
+        if param.maximum is not None:
+            extra["maxValue"] = param.maximum
+        parts = [sentence]
+        if param.zero:
+            parts.append(self.tr("0 = {meaning}.").format(meaning=self.tr(param.zero)))
+        parts.append(self.tr("Empty: the mode's default."))
+        if param.legacy_zero:
+            parts.append(self.tr("0 also means the mode's default, as in earlier versions."))
+        kind = INTEGER if param.kind == "int" else DOUBLE
+        self._add(QgsProcessingParameterNumber(param.processing, label, kind, None, optional=True, **extra),
+                  " ".join(parts), advanced=True)
 
     def _add_device(self) -> None:
         """DEVICE (advanced)."""
@@ -306,22 +306,23 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
         return [int(b) for b in bands] or None
 
     def _training_params(self, parameters, context) -> Dict[str, Any]:
-        """The core's ``params`` dict: only the knobs the user set (0 / empty means the mode's default)."""
+        """The core's ``params`` dict: only the knobs the user set (empty = the mode's default)."""
         params: Dict[str, Any] = {}
-        for name, key in (("SAMPLE_SIZE", "sample_size"), ("EPOCHS", "epochs"),
-                          ("PRETRAIN_EPOCHS", "pretrain_epochs")):
-            value = self.parameterAsInt(parameters, name, context)
-            if value > 0:
-                params[key] = value
-        learning_rate = self.parameterAsDouble(parameters, "LEARNING_RATE", context)
-        if learning_rate > 0:
-            params["learning_rate"] = learning_rate
-        for name, key, convert in (("ALPHA", "alpha", float), ("BETA", "beta", float), ("WINDOW", "window", int)):
-            if self._is_set(parameters, name):
-                params[key] = convert(self.parameterAsDouble(parameters, name, context))
-        init = self._enum_value(parameters, "INIT", context, INITS)
-        if init is not None:
-            params["init"] = init
+        for param in _spec().exposed("processing"):
+            if param.kind == "choice":
+                index = self.parameterAsEnum(parameters, param.processing, context)
+                if index > 0:  # 0 = the mode's default
+                    params[param.name] = param.choices[index - 1]
+                continue
+            if not self._is_set(parameters, param.processing):
+                continue
+            if param.kind == "int":
+                value = self.parameterAsInt(parameters, param.processing, context)
+            else:
+                value = self.parameterAsDouble(parameters, param.processing, context)
+            if param.legacy_zero and value == 0:
+                continue  # 0 = the mode's default, as the first releases read it (0 is not a valid core value)
+            params[param.name] = value
         return params
 
     @staticmethod

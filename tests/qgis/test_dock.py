@@ -191,10 +191,14 @@ def test_defaults_leave_optional_parameters_out(dock, planted_layer):
     layer, _ = planted_layer
     dock.input_combo.setLayer(layer)
     params = dock.parameters()
-    for name in ("BANDS", "MASK", "REFERENCE", "OUTPUT_CONFIDENCE", "ALPHA", "BETA", "WINDOW"):
+    for name in ("BANDS", "MASK", "REFERENCE", "OUTPUT_CONFIDENCE", "ALPHA", "BETA", "WINDOW", "SAMPLE_SIZE",
+                 "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE"):
         assert name not in params
     assert params["OUTPUT"].endswith("planted_scdsc.tif")
-    assert (params["SAMPLE_SIZE"], params["EPOCHS"], params["LEARNING_RATE"]) == (0, 0, 0.0)
+    dock.sample_size_spin.setValue(0)  # 0 is every clustered pixel here too, not "the default"
+    dock.pretrain_epochs_spin.setValue(0)
+    params = dock.parameters()
+    assert (params["SAMPLE_SIZE"], params["PRETRAIN_EPOCHS"]) == (0, 0)
 
 
 def test_bad_band_text_is_reported_in_the_dock(dock, planted_layer, qgis_iface):

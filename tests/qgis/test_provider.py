@@ -18,7 +18,7 @@ from scdsc_qgis import deps
 REPO = Path(__file__).resolve().parents[2]
 
 TRAINING = {"N_CLUSTERS", "MODE", "SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA",
-            "WINDOW", "INIT", "SEED", "DEVICE"}
+            "WINDOW", "INIT", "SELECTION", "SEED", "DEVICE"}
 PARAMETERS = {
     "scdsc:cluster": {"INPUT", "BANDS", "MASK", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE", "OUTPUT_MODEL",
                       "OUTPUT_REPORT"} | TRAINING,
@@ -28,7 +28,8 @@ PARAMETERS = {
 }
 DISPLAY_NAMES = {"scdsc:cluster": "SCDSC clustering", "scdsc:fit": "Train SCDSC model",
                  "scdsc:apply": "Apply SCDSC model", "scdsc:evaluate": "Evaluate clustering against reference"}
-ADVANCED = {"SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA", "WINDOW", "INIT", "DEVICE"}
+ADVANCED = {"SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA", "WINDOW", "INIT",
+            "SELECTION", "DEVICE"}
 
 
 def test_provider_registers_four_algorithms(provider):
@@ -83,11 +84,15 @@ def test_parameter_types(provider):
 
 
 def test_training_params_pass_only_what_was_set(provider):
-    """0 / empty means "mode default": such knobs are not passed to the core."""
+    """Empty means "mode default": such knobs are not passed to the core. 0 means what it means in the core
+    (every pixel, no pretraining), except where the core has no 0 (epochs, learning rate: the old "default")."""
     from qgis.core import QgsProcessingContext
     cluster = QgsApplication.processingRegistry().algorithmById("scdsc:cluster").create()
     context = QgsProcessingContext()
-    assert cluster._training_params({"SAMPLE_SIZE": 0, "EPOCHS": 0, "LEARNING_RATE": 0.0}, context) == {}
+    assert cluster._training_params({}, context) == {}
+    assert cluster._training_params({"SAMPLE_SIZE": 0, "PRETRAIN_EPOCHS": 0, "EPOCHS": 0, "LEARNING_RATE": 0.0},
+                                    context) == {"sample_size": 0, "pretrain_epochs": 0}
+    assert cluster._training_params({"INIT": 2, "SELECTION": 1}, context) == {"init": "finch", "selection": "ratio"}
     params = cluster._training_params({"SAMPLE_SIZE": 500, "EPOCHS": 3, "PRETRAIN_EPOCHS": 2,
                                        "LEARNING_RATE": 0.01, "ALPHA": 0.0, "BETA": 2.5, "WINDOW": 5}, context)
     assert params == {"sample_size": 500, "epochs": 3, "pretrain_epochs": 2, "learning_rate": 0.01, "alpha": 0.0,
@@ -320,3 +325,27 @@ def test_feedback_bridge_reports_progress_stages_and_training_records(qgis_app):
     assert not bridge.cancelled()
     feedback.cancel()
     assert bridge.cancelled()
+
+
+def test_the_tuning_parameters_are_the_rows_of_the_core_spec(provider):
+    """scdsc_core.params declares each knob once; both training algorithms and the dock follow it."""
+    from qgis.core import QgsProcessingParameterEnum, QgsProcessingParameterNumber
+
+    from scdsc_core.params import exposed
+    for algorithm_id in ("scdsc:cluster", "scdsc:fit"):
+        algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
+        for param in exposed("processing"):
+            definition = algorithm.parameterDefinition(param.processing)
+            assert definition is not None, (algorithm_id, param.processing)
+            assert definition.flags() & QgsProcessingParameterDefinition.FlagAdvanced
+            assert param.help.split(" ")[0].lower() in definition.help().lower()
+            if param.kind == "choice":
+                assert isinstance(definition, QgsProcessingParameterEnum)
+                assert len(definition.options()) == len(param.choices) + 1 and definition.defaultValue() == 0
+            else:
+                assert isinstance(definition, QgsProcessingParameterNumber)
+                assert definition.flags() & QgsProcessingParameterDefinition.FlagOptional
+                assert definition.defaultValue() is None  # empty = the mode's default
+                integer = definition.dataType() == QgsProcessingParameterNumber.Integer
+                assert integer == (param.kind == "int")
+                assert definition.minimum() == param.minimum

@@ -173,10 +173,11 @@ def test_output_folder_removed_mid_run(workspace, robustness):
 def test_input_deleted_after_the_run_started(workspace, robustness):
     inputs, image, outputs = workspace
     progress, done = _stop_when("FINCH", lambda: os.remove(image))
-    with pytest.raises(ScdscError, match=r"image\.tif") as info:
-        cluster_raster(image, **_all_outputs(outputs), n_clusters=3, params=FAST, progress=progress)
+    with pytest.raises(ScdscError, match=r"image\.tif") as info:  # the soft assignments read the pixels again
+        cluster_raster(image, **_all_outputs(outputs), proba=outputs / "proba.tif", n_clusters=3, params=FAST,
+                       progress=progress)
     assert done and os.listdir(outputs) == []
-    robustness.record(SECTION, "input deleted during the run (before inference reads it again)",
+    robustness.record(SECTION, "input deleted during the run (before the soft assignments read it again)",
                       "refused; no output", str(info.value))
 
 
@@ -184,8 +185,9 @@ def test_input_truncated_after_the_run_started(workspace, robustness):
     inputs, image, outputs = workspace
     size = os.path.getsize(image)
     progress, done = _stop_when("FINCH", lambda: os.truncate(image, size // 2))
-    with pytest.raises(ScdscError, match=r"image\.tif") as info:
-        cluster_raster(image, **_all_outputs(outputs), n_clusters=3, params=FAST, progress=progress)
+    with pytest.raises(ScdscError, match=r"image\.tif") as info:  # the soft assignments read the pixels again
+        cluster_raster(image, **_all_outputs(outputs), proba=outputs / "proba.tif", n_clusters=3, params=FAST,
+                       progress=progress)
     assert done and os.listdir(outputs) == []
     robustness.record(SECTION, "input truncated to half its size during the run", "refused; no output",
                       str(info.value))
