@@ -428,7 +428,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
         ScdscCancelled
             ``cancelled()`` returned True.
         """
-        from .raster import as_source
+        from .source import as_source
 
         p = as_progress(progress, cancelled)
         problems = self._check_params()
@@ -664,7 +664,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
     def _prepare_inference(self, X, mask, progress, cancelled):
         """Validate a prediction input; return (source, X8, rows, cols, device, progress)."""
         from .preprocess import pca_image
-        from .raster import as_source
+        from .source import as_source
 
         check_is_fitted(self)
         p = as_progress(progress, cancelled)
