@@ -300,21 +300,11 @@ class ScdscDockWidget(QgsDockWidget):
             "SEED": settings.seed,
             "DEVICE": DEVICES.index(settings.device),
         }
-        # Left out = the core's default (the algorithm's tuning parameters are optional without a default).
-        if settings.sample_size >= 0:
-            params["SAMPLE_SIZE"] = settings.sample_size
-        if settings.pretrain_epochs >= 0:
-            params["PRETRAIN_EPOCHS"] = settings.pretrain_epochs
-        if settings.epochs > 0:
-            params["EPOCHS"] = settings.epochs
-        if settings.learning_rate > 0:
-            params["LEARNING_RATE"] = settings.learning_rate
-        if settings.alpha >= 0:
-            params["ALPHA"] = settings.alpha
-        if settings.beta >= 0:
-            params["BETA"] = settings.beta
-        if settings.window > 0:
-            params["WINDOW"] = settings.window
+        # Left out = the core's default (the algorithm's tuning parameters are optional without a default): each
+        # knob's spin box shows "mode default" at its minimum, below the knob's first valid value.
+        for name, spin in self._tuning_spins().items():
+            if spin.value() > spin.minimum():
+                params[name] = spin.value()
         bands = self.bands_edit.text().strip()
         if bands:
             params["BANDS"] = self._selected_bands(bands, layer.bandCount())
@@ -532,6 +522,12 @@ class ScdscDockWidget(QgsDockWidget):
             return self.tr("No evaluation against the reference was returned.")
         return self.tr("Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}").format(
             *(float(value) for value in values))
+
+    def _tuning_spins(self) -> Dict[str, Any]:
+        """The Processing id of each tuning knob -> its spin box."""
+        return {"SAMPLE_SIZE": self.sample_size_spin, "PRETRAIN_EPOCHS": self.pretrain_epochs_spin,
+                "EPOCHS": self.epochs_spin, "LEARNING_RATE": self.learning_rate_spin, "ALPHA": self.alpha_spin,
+                "BETA": self.beta_spin, "WINDOW": self.window_spin}
 
     def _selected_bands(self, text: str, band_count: int) -> List[int]:
         """The band numbers of ``text`` ("1-50,60") for a raster of ``band_count`` bands."""

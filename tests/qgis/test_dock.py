@@ -494,3 +494,24 @@ def test_closing_the_dock_cancels_the_run(dock, planted_layer, provider, tmp_pat
     wait_until(lambda: outcome.finished)
     assert outcome.finished == ["cancelled"]
     assert not [p for p in os.listdir(tmp_path) if p.startswith("labels")]
+
+
+def test_the_dock_knobs_are_rows_of_the_core_spec_and_read_empty_below_their_first_value(dock, planted_layer):
+    from scdsc_core.params import BY_NAME, exposed
+    ids = {p.processing: p for p in exposed("processing")}
+    spins = dock._tuning_spins()
+    assert set(spins) <= set(ids)
+    dock.input_combo.setLayer(planted_layer[0])
+    for name, spin in spins.items():
+        param = ids[name]
+        spin.setValue(spin.minimum())
+        assert name not in dock.parameters()
+        first = param.minimum if param.minimum is not None else 0
+        lowest_valid = first + (1 if param.strict or param.legacy_zero else 0) if param.kind == "int" else (
+            first + 0.5 if param.strict or param.legacy_zero else first)
+        if param.odd and lowest_valid % 2 == 0:
+            lowest_valid += 1
+        spin.setValue(lowest_valid)
+        sent = dock.parameters()[name]
+        assert BY_NAME[param.name].check(int(sent) if param.kind == "int" else float(sent)), (name, sent)
+        spin.setValue(spin.minimum())
