@@ -283,7 +283,7 @@ def pca_image(source, preprocessor: Preprocessor, *, progress=None, cancelled=No
     return out
 
 
-def _reflect(index: np.ndarray, n: int) -> np.ndarray:
+def reflect_index(index: np.ndarray, n: int) -> np.ndarray:
     """Map indices outside ``[0, n)`` by mirroring without repeating the edge (numpy/torch "reflect")."""
     if n == 1:
         return np.zeros_like(index)
@@ -323,8 +323,8 @@ def extract_patches(X8: np.ndarray, rows: np.ndarray, cols: np.ndarray, size: in
     radius = size // 2
     height, width = X8.shape[:2]
     offsets = np.arange(-radius, radius + 1)
-    rr = _reflect(np.asarray(rows)[:, None] + offsets, height)
-    cc = _reflect(np.asarray(cols)[:, None] + offsets, width)
+    rr = reflect_index(np.asarray(rows)[:, None] + offsets, height)
+    cc = reflect_index(np.asarray(cols)[:, None] + offsets, width)
     patches = X8[rr[:, :, None], cc[:, None, :]]  # (n, size, size, C)
     return np.ascontiguousarray(patches.transpose(0, 3, 1, 2), dtype=np.float32)
 

@@ -2,7 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
-import time
 from typing import Callable, Optional
 
 from .errors import ScdscCancelled
@@ -57,21 +56,6 @@ class Progress:
         """Raise :class:`ScdscCancelled` if the caller asked to stop."""
         if self._cancelled is not None and self._cancelled():
             raise ScdscCancelled("cancelled by the user")
-
-
-class Throttle:
-    """Call a function at most every ``interval`` seconds (for per-batch reports)."""
-
-    def __init__(self, interval: float = 0.2):
-        self.interval = interval
-        self._last = 0.0
-
-    def ready(self) -> bool:
-        now = time.monotonic()
-        if now - self._last >= self.interval:
-            self._last = now
-            return True
-        return False
 
 
 def as_progress(progress=None, cancelled=None) -> Progress:

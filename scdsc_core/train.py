@@ -17,6 +17,7 @@ from .blas import eigh, matmul, mm, qr, svd
 from .errors import ScdscWarning
 from .network import ConvAutoencoder
 from .progress import Progress
+from .preprocess import reflect_index
 
 log = logging.getLogger("scdsc_core.train")
 
@@ -126,15 +127,6 @@ def nonlocal_batch_loss(s: torch.Tensor, idx: torch.Tensor, bank: torch.Tensor, 
     return (n / s.shape[0]) / (data.n_groups * s.shape[1]) * kl_sum
 
 
-def _reflect(index: np.ndarray, n: int) -> np.ndarray:
-    """Mirror indices outside ``[0, n)`` without repeating the edge (the "reflect" padding mode)."""
-    if n == 1:
-        return np.zeros_like(index)
-    period = 2 * (n - 1)
-    index = np.mod(index, period)
-    return np.where(index >= n, period - index, index)
-
-
 class BoxFilter:
     """Masked box filter of the local target (§2.11) for any set of pixels, as a gather table.
 
@@ -163,8 +155,8 @@ class BoxFilter:
         index_map[rows, cols] = np.arange(n)
         radius = window // 2
         offsets = np.arange(-radius, radius + 1)
-        rr = _reflect(rows[:, None] + offsets, height)  # (N, w)
-        cc = _reflect(cols[:, None] + offsets, width)
+        rr = reflect_index(rows[:, None] + offsets, height)  # (N, w)
+        cc = reflect_index(cols[:, None] + offsets, width)
         neighbours = index_map[rr[:, :, None], cc[:, None, :]].reshape(n, -1)
         self.n = n
         self.neighbours = torch.from_numpy(neighbours).to(device)
