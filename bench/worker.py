@@ -264,11 +264,12 @@ def run_fold(job) -> Dict[str, Any]:
     """Batch-norm folding (§7): eval-mode encoder + affinity vs the folded encoder + affinity, blockwise."""
     import torch
 
-    from scdsc_core.model import INFER_BLOCK, SCDSC
+    from scdsc_core.model import INFER_BLOCK
+    from scdsc_core.modelfile import load_model
     from scdsc_core.network import fold_batchnorm
     from scdsc_core.train import soft_assign
     threads = _set_threads(job)
-    model = SCDSC.load(job["model"])
+    model = load_model(job["model"])
     n = int(job.get("n", 207_400))
     g = torch.Generator().manual_seed(int(job["seed"]))
     patches = torch.randn(INFER_BLOCK, model.n_components, model.patch_size, model.patch_size, generator=g)

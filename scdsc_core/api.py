@@ -257,7 +257,7 @@ _OUTPUTS = {
 def _check_outputs(inputs, **outputs) -> Dict[str, str]:
     """Check every requested output before any work: writable, the suffix of the format that will be written, a
     name the file system can hold, not an input, and no file (styles and GDAL sidecars included) claimed twice."""
-    from .raster import check_output_path, claimed_files
+    from .outputs import check_output_path, claimed_files
 
     targets = {name: os.fspath(path) for name, path in outputs.items() if path}
     input_paths = [os.fspath(path) for path in inputs if path]
@@ -381,7 +381,9 @@ def _run_info(estimator, mode, seed, protocol, read_seconds) -> Dict[str, Any]:
 def _finish(result, estimator, source, labels, conf, soft, ref, targets, progress) -> None:
     """Evaluate, then write every requested output under temporary names; rename all only when all succeeded."""
     from .metrics import evaluate_labels
-    from .raster import atomic_output, write_float_raster, write_labels
+    from .modelfile import save_model
+    from .outputs import atomic_output
+    from .raster import write_float_raster, write_labels
     from .style import cluster_names
 
     k = int(estimator.n_clusters)
@@ -413,7 +415,7 @@ def _finish(result, estimator, source, labels, conf, soft, ref, targets, progres
             result.proba = targets["proba"]
         if "model" in targets:
             progress(0.7, "Saving the model")
-            estimator.save(stage("model"))
+            save_model(estimator, stage("model"))
             result.model = targets["model"]
         if "report" in targets:
             progress(0.8, "Writing the report")

@@ -745,20 +745,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
         training pixels when the start partition was returned; see ``selection``)."""
         return self.fit(X, y, mask=mask, progress=progress, cancelled=cancelled, callback=callback).labels_
 
-    # ----------------------------------------------------------------------------------------------------------
-    # Persistence
-    # ----------------------------------------------------------------------------------------------------------
-
-    def save(self, path) -> None:
-        """Save the fitted model as one ``.npz`` (weights + JSON metadata, no pickle); see ``modelfile``."""
-        from .modelfile import save_model
-        save_model(self, path)
-
-    @classmethod
-    def load(cls, path) -> "SCDSC":
-        """Load a model written by :meth:`save`."""
-        from .modelfile import load_model
-        return load_model(path)
+    # Files are the I/O layer's: scdsc_core.modelfile.save_model(estimator, path) and load_model(path).
 
 
 # --------------------------------------------------------------------------------------------------------------

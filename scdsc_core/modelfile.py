@@ -12,7 +12,8 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from .errors import ScdscError
-from .raster import atomic_output, check_input_file
+from .outputs import atomic_output
+from .raster import check_input_file
 
 FORMAT_NAME = "scdsc-model"
 FORMAT_VERSION = 1
@@ -63,7 +64,7 @@ def save_model(estimator, path) -> None:
     The file holds the network's state (parameters and BN buffers), the bases D, the preprocessing arrays and
     one JSON document (stored as a uint8 array): format version, software version, hyperparameters, band count
     and names, FINCH sizes, M, the selected epoch and ratio, the seed, the training history and ``fit_info_``.
-    It is written to a temporary file in the destination folder and renamed (``raster.atomic_output``), so a
+    It is written to a temporary file in the destination folder and renamed (``outputs.atomic_output``), so a
     failure leaves no partial file.
 
     Parameters

@@ -373,7 +373,7 @@ def write_report(path, *, title: str, params: Dict[str, Any], info: Dict[str, An
     ...              cluster_sizes=[10, 5], class_names=["Cluster 1", "Cluster 2"])  # doctest: +SKIP
     'report.html'
     """
-    from .raster import atomic_output
+    from .outputs import atomic_output
 
     text = render_report(title=title, params=params, info=info, history=history, cluster_sizes=cluster_sizes,
                          class_names=class_names, evaluation=evaluation)

@@ -6,6 +6,8 @@ import colorsys
 from typing import List, Optional, Sequence, Tuple
 from xml.sax.saxutils import quoteattr
 
+from .outputs import atomic_output
+
 RGB = Tuple[int, int, int]
 
 # Hand-picked qualitative palette: matplotlib's tab10 (well known, the colours of the benchmark scenes' label
@@ -183,8 +185,7 @@ def gray_qml(minimum: float = 0.0, maximum: float = 1.0, band: int = 1) -> str:
 
 
 def _write_text_atomic(path, text: str) -> str:
-    """Write ``text`` to ``path`` (UTF-8) through :func:`raster.atomic_output`; returns the path."""
-    from .raster import atomic_output  # lazy: raster imports this module
+    """Write ``text`` to ``path`` (UTF-8) through :func:`outputs.atomic_output`; returns the path."""
 
     with atomic_output(path) as tmp:
         with open(tmp, "w", encoding="utf-8") as handle:

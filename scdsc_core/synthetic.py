@@ -152,7 +152,7 @@ def write_scene(folder, **kwargs) -> Tuple[str, str]:
     """
     from osgeo import gdal, osr
 
-    from .raster import atomic_output
+    from .outputs import atomic_output
 
     gdal.UseExceptions()
     scene = make_scene(**kwargs)
@@ -226,7 +226,7 @@ def _true_colour_bands(wavelengths_nm) -> Tuple[int, int, int]:
 
 def _write_true_colour_style(path: str, wavelengths_nm) -> None:
     """A QGIS 3.22 style showing the image in true colour (QGIS would otherwise show bands 1-3, all blue)."""
-    from .raster import atomic_output
+    from .outputs import atomic_output
 
     red, green, blue = _true_colour_bands(wavelengths_nm)
 

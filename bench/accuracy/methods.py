@@ -40,7 +40,7 @@ class MethodOutput:
         SCDSC only: the estimator's ``history_``.
     trace : list of dict
         SCDSC only: OA/NMI of the assignments at every refresh (fast) or epoch (paper) with the confident ratio
-        (:func:`bench.accuracy.trace.assignment_trace`).
+        (:func:`assignment_trace`).
     """
 
     labels: np.ndarray
@@ -198,6 +198,28 @@ def singleton_mini_clusters():
         finch_module.select_partition = original
 
 
+def assignment_trace(labels: np.ndarray):
+    """A ``callback`` for :meth:`SCDSC.fit` that scores the assignments along training, and the list it fills.
+
+    The estimator's clustering records (one per refresh in fast mode, per epoch in paper mode; the first is the
+    start as the network sees it) carry the argmax cluster of every training pixel and those pixels' positions
+    (the public hook of ``fit``); each becomes one ``{"step", "ratio", "oa", "nmi"}`` point, scored against
+    ``labels`` (the reference map, 0 = unlabelled, not scored). The training never sees the labels.
+    """
+    labels = np.asarray(labels)
+    points: List[dict] = []
+
+    def callback(record: dict) -> None:
+        if "assignments" not in record:
+            return
+        rows, cols = record["pixels"]
+        scores = evaluate(record["assignments"].astype(np.int64), labels[rows, cols])
+        points.append({"step": int(record["step"]), "ratio": round(float(record["confident_ratio"]), 5),
+                       "oa": round(scores["oa"], 5), "nmi": round(scores["nmi"], 5)})
+
+    return callback, points
+
+
 def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
     """A method that fits :class:`scdsc_core.model.SCDSC` with ``params`` (``mode`` included) on the scene."""
     options = {k: params.pop(k) for k in BENCH_OPTIONS if k in params}
@@ -207,7 +229,6 @@ def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
     def run(scene: Scene, mask: np.ndarray, seed: int) -> MethodOutput:
         from scdsc_core.model import SCDSC
 
-        from .trace import assignment_trace
         est = SCDSC(scene.n_clusters, random_state=int(seed), device="cpu", **params)
         callback, trace = assignment_trace(scene.labels)
         with contextlib.ExitStack() as stack:

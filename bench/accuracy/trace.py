@@ -58,28 +58,6 @@ class Trace:
                 "selected_step": self.selected_step, "history": self.history}
 
 
-def assignment_trace(labels: np.ndarray):
-    """A ``callback`` for :meth:`SCDSC.fit` that scores the assignments along training, and the list it fills.
-
-    The estimator's clustering records (one per refresh in fast mode, per epoch in paper mode; the first is the
-    start as the network sees it) carry the argmax cluster of every training pixel and those pixels' positions
-    (the public hook of ``fit``); each becomes one ``{"step", "ratio", "oa", "nmi"}`` point, scored against
-    ``labels`` (the reference map, 0 = unlabelled, not scored). The training never sees the labels.
-    """
-    labels = np.asarray(labels)
-    points: List[dict] = []
-
-    def callback(record: dict) -> None:
-        if "assignments" not in record:
-            return
-        rows, cols = record["pixels"]
-        scores = evaluate(record["assignments"].astype(np.int64), labels[rows, cols])
-        points.append({"step": int(record["step"]), "ratio": round(float(record["confident_ratio"]), 5),
-                       "oa": round(scores["oa"], 5), "nmi": round(scores["nmi"], 5)})
-
-    return callback, points
-
-
 def trace_fit(scene: Scene, mask: np.ndarray, seed: int, method: str = "scdsc-fast") -> Trace:
     """Fit one SCDSC method as the harness does and return its trajectory (see the module docstring)."""
     spec = method_spec(method)

@@ -28,7 +28,7 @@ def fitted():
 def saved(fitted, tmp_path):
     model, image = fitted
     path = tmp_path / "model.npz"
-    model.save(path)
+    save_model(model, path)
     return path, model, image
 
 
@@ -54,7 +54,7 @@ def _with_meta(arrays, meta):
 
 def test_round_trip_predicts_identically(saved):
     path, model, image = saved
-    loaded = SCDSC.load(path)
+    loaded = load_model(path)
     assert np.array_equal(loaded.predict(image), model.predict(image))
     assert np.array_equal(loaded.predict_proba(image), model.predict_proba(image))
     assert loaded.get_params() == model.get_params()

@@ -8,9 +8,10 @@ from osgeo import gdal
 
 from scdsc_core import style
 from scdsc_core.errors import ScdscCancelled, ScdscError, ScdscWarning
-from scdsc_core.raster import (ArraySource, RasterSource, as_source, atomic_output, block_rows,
-                               check_output_path, create_raster, open_raster, parse_bands, read_label_raster,
+from scdsc_core.outputs import atomic_output, check_output_path
+from scdsc_core.raster import (RasterSource, create_raster, open_raster, parse_bands, read_label_raster,
                                write_float_raster, write_labels)
+from scdsc_core.source import ArraySource, as_source, block_rows
 
 gdal.UseExceptions()
 
