@@ -27,7 +27,7 @@ def pause(point: str) -> None:
 
 def install(point: str, output: str) -> None:
     """Wrap the function at which ``point`` pauses."""
-    from scdsc_core import model, raster, train
+    from scdsc_core import model, outputs, raster, train
 
     if point == "training":
         def train_minibatch(*args, **kwargs):
@@ -49,14 +49,14 @@ def install(point: str, output: str) -> None:
             pause(point)
         raster.RasterWriter.write_block = paused_write_block
     elif point == "renaming":
-        commit = raster._commit_temp
+        commit = outputs._commit_temp  # every output's rename into place (outputs.atomic_output)
         final = os.path.abspath(output)
 
         def paused_commit(tmp, path):
             if path == final:
                 pause(point)
             commit(tmp, path)
-        raster._commit_temp = paused_commit
+        outputs._commit_temp = paused_commit
     else:
         raise SystemExit(f"unknown pause point {point!r}")
 
