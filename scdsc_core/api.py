@@ -2,7 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -382,7 +381,7 @@ def _finish(result, estimator, source, labels, conf, soft, ref, targets, progres
     """Evaluate, then write every requested output under temporary names; rename all only when all succeeded."""
     from .metrics import evaluate_labels
     from .modelfile import save_model
-    from .outputs import atomic_output
+    from .outputs import output_set
     from .raster import write_float_raster, write_labels
     from .style import cluster_names
 
@@ -395,9 +394,9 @@ def _finish(result, estimator, source, labels, conf, soft, ref, targets, progres
         result.evaluation = evaluate_labels(labels, ref)
     metadata = _label_metadata(estimator, result)
     started = time.perf_counter()
-    with contextlib.ExitStack() as staged:
+    with output_set() as stage_path:  # every output or none, signals held during the renames
         def stage(name):
-            return staged.enter_context(atomic_output(targets[name]))
+            return stage_path(targets[name])
 
         if "output" in targets:
             progress(0.1, "Writing the label raster")

@@ -6,17 +6,46 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from typing import List, Optional
 
 from . import __version__
-from .errors import ScdscCancelled, ScdscError
+from .errors import ScdscCancelled, ScdscError, ScdscStoppedAfterWriting
 from .params import exposed
 
 log = logging.getLogger("scdsc_core.cli")
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_CANCELLED = 0, 2, 130
+#: SIGTERM and SIGHUP stop a run as Ctrl+C does (temporaries removed, previous outputs kept); the exit code is
+#: the shell's 128 + signal number.
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class _Stopped(ScdscCancelled):
+    """SIGTERM or SIGHUP, raised where the main thread is, so that every cleanup runs."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+def _raise_stopped(signum, frame):
+    raise _Stopped(signum)
+
+
+def _stop_on_signals() -> dict:
+    """Let SIGTERM and SIGHUP stop the run like Ctrl+C (main thread only; an ignored signal stays ignored, as
+    nohup's SIGHUP). Returns the previous handlers, to restore."""
+    import threading
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in _STOP_SIGNALS:
+            if signal.getsignal(signum) not in (signal.SIG_IGN, None):
+                previous[signum] = signal.signal(signum, _raise_stopped)
+    return previous
 
 
 
@@ -106,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m scdsc_core",
         description="SCDSC: unsupervised clustering of hyperspectral and multispectral rasters "
                     "(Li et al., Scalable Context-Preserving Model-Aware Deep Clustering for Hyperspectral Images).",
-        epilog="Exit codes: 0 success, 2 bad input or parameters (one-line message), 130 cancelled.")
+        epilog="Exit codes: 0 success, 2 bad input or parameters (one-line message), 130 cancelled (Ctrl+C), "
+               "143 stopped by SIGTERM, 129 by SIGHUP; a stop leaves every output or none.")
     parser.add_argument("--version", action="version", version=f"scdsc_core {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings only")
@@ -175,7 +205,7 @@ def _print_result(result, stream=None) -> None:
         print(result.evaluation.summary(), file=stream)
 
 
-def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar]) -> int:
+def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: list) -> int:
     from . import api
     progress = bar if bar is not None else None
     common = dict(bands=args.bands if hasattr(args, "bands") else None)
@@ -188,6 +218,7 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar]) -> int:
         return EXIT_OK
     if args.command == "demo":
         result = api.run_demo(args.out, seed=args.seed, mode=args.mode, progress=progress)
+        written.append(True)
         if bar is not None:
             bar.close()
         _print_result(result)
@@ -205,6 +236,7 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar]) -> int:
                                         **training, **io)
         else:  # fit
             result = api.fit_raster(args.input, args.model, args.clusters, output=args.output, **training, **io)
+    written.append(True)
     if bar is not None:
         bar.close()
     _print_result(result)
@@ -212,25 +244,33 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar]) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the CLI; returns the exit code (0 success, 2 user error, 130 cancelled)."""
+    """Run the CLI; returns the exit code (0 success, 2 user error, 130 cancelled by Ctrl+C, 143 by SIGTERM, 129
+    by SIGHUP)."""
     args = build_parser().parse_args(argv)
     level = logging.WARNING if args.quiet else (logging.INFO if args.verbose == 1 else
                                                 logging.DEBUG if args.verbose > 1 else logging.WARNING)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     logging.captureWarnings(True)
     bar = None if args.quiet or args.command == "evaluate" else ProgressBar()
+    previous = _stop_on_signals()
+    written = []  # set once every output is in place: a later Ctrl+C must not claim that nothing was written
     try:
-        return _run_command(args, bar)
+        return _run_command(args, bar, written)
     except ScdscError as exc:
         if bar is not None and bar.tty:
             bar.close()
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except (ScdscCancelled, KeyboardInterrupt):
+    except (ScdscCancelled, KeyboardInterrupt) as exc:
         if bar is not None and bar.tty:
             bar.close()
-        print("cancelled: no output was written", file=sys.stderr)
-        return EXIT_CANCELLED
+        if isinstance(exc, ScdscStoppedAfterWriting):
+            print(f"cancelled: {exc}", file=sys.stderr)
+        elif written:
+            print("cancelled after every output was written: the outputs are complete", file=sys.stderr)
+        else:
+            print("cancelled: no output was written", file=sys.stderr)
+        return 128 + exc.signum if hasattr(exc, "signum") else EXIT_CANCELLED
     except BrokenPipeError:
         # The reader of stdout went away (``... | head``): every output was already written, only the summary is
         # cut short. Point stdout at /dev/null so that Python's exit flush raises no second error (Python docs,
@@ -238,3 +278,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -13,11 +13,22 @@ class ScdscError(Exception):
 
 
 class ScdscCancelled(Exception):
-    """The caller asked to stop (``cancelled()`` returned True).
+    """The caller asked to stop (``cancelled()`` returned True, or a signal).
 
     Not a subclass of :class:`ScdscError`: a cancel is not a failure of the
-    input, and callers usually report it differently.
+    input, and callers usually report it differently. Nothing was written
+    (``outputs_complete`` is False) unless it is :class:`ScdscStoppedAfterWriting`.
     """
+
+    outputs_complete = False
+
+
+class ScdscStoppedAfterWriting(ScdscCancelled):
+    """A stop signal (SIGINT, SIGTERM, SIGHUP) arrived while the outputs were
+    being renamed into place: it was held until every output was there, so
+    all of them are complete."""
+
+    outputs_complete = True
 
 
 class ScdscWarning(UserWarning):

@@ -2,8 +2,9 @@
 
 Every file the core writes goes through :func:`atomic_output`: a temporary name in the destination folder,
 renamed on success together with its QGIS style (``.qml``) and GDAL sidecars, removed on failure or cancel.
-Temporaries left by a killed process are removed by the next run writing the same output. No GDAL here: the
-raster writers (``raster.py``), the styles (``style.py``), the model file and the report all use it.
+Temporaries left by a killed process are removed by the next run writing the same output. Several outputs of
+one run go through :func:`output_set`: all of them appear, or none (the previous files back in place). No GDAL
+here: the raster writers (``raster.py``), the styles (``style.py``), the model file and the report all use it.
 """
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
@@ -12,11 +13,13 @@ import contextlib
 import logging
 import os
 import re
+import shutil
+import signal
 import tempfile
 import threading
-from typing import List, Sequence
+from typing import Callable, Iterator, List, Sequence, Tuple
 
-from .errors import ScdscError
+from .errors import ScdscError, ScdscStoppedAfterWriting
 
 log = logging.getLogger("scdsc_core.outputs")
 
@@ -283,3 +286,147 @@ def _raise_naming_the_output(exc: BaseException, tmp: str, path: str) -> None:
     message = str(exc)
     if isinstance(exc, ScdscError) and (tmp in message or _style_path(tmp) in message):
         raise ScdscError(message.replace(_style_path(tmp), _style_path(path)).replace(tmp, path)) from None
+
+
+# ---- a run's outputs, all or none
+
+#: Signals a commit holds back until every output is in place: acted on half-way, they would leave some outputs
+#: new and others old.
+_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+#: The signals received during the commit now running (tests/reliability/pause_cli.py waits on it).
+_pending_signals: List[int] = []
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[List[int]]:
+    """Record SIGINT, SIGTERM and SIGHUP instead of acting on them; yields the list they are recorded in.
+
+    Only the main thread can set handlers (and receives signals); elsewhere (a QGIS task) nothing is held, and
+    cancel goes through ``progress`` before the commit. A signal the process ignores stays ignored, and one whose
+    handler Python did not install is not touched.
+    """
+    del _pending_signals[:]
+    if threading.current_thread() is not threading.main_thread():
+        yield _pending_signals
+        return
+    previous = {}
+
+    def hold(signum, frame):
+        _pending_signals.append(signum)
+
+    try:
+        for signum in _HELD_SIGNALS:
+            current = signal.getsignal(signum)
+            # None: a handler installed outside Python (a host such as qgis_process), which could not be put
+            # back; leave it, and an ignored signal, alone.
+            if current is not None and current is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, hold)
+        yield _pending_signals
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _files_of(path: str, styled: bool) -> List[str]:
+    """The files that make up the output at ``path`` now: the file, its GDAL sidecars and, for an output that
+    comes with a QGIS style, its style."""
+    names = [path] + [path + suffix for suffix in _SIDECAR_SUFFIXES]
+    if styled and _style_path(path) != path:
+        names.append(_style_path(path))
+    return [name for name in names if os.path.lexists(name)]
+
+
+def _set_aside(path: str, styled: bool) -> List[Tuple[str, str]]:
+    """Keep a second name for the previous output at ``path`` (its sidecars, its style when ``styled``), so that
+    a failed commit can put it back; returns the ``(aside, original)`` pairs.
+
+    A hard link (a copy where the file system has none): the previous file stays at its name until the atomic
+    ``os.replace`` of the new one, so even a SIGKILL half-way leaves every output whole, old or new. The second
+    names follow the temporaries' pattern: a killed run's are removed by the next run (the data stays).
+    """
+    moved = []
+    for name in _files_of(path, styled):
+        aside = _reserve_temp(name + ".previous")
+        try:
+            os.link(name, aside)
+        except OSError:
+            shutil.copy2(name, aside)
+        moved.append((aside, name))
+    return moved
+
+
+def _commit_all(staged: Sequence[Tuple[str, str]]) -> None:
+    """Rename every ``(tmp, path)`` into place, or none: on a failure the new files go and the old come back,
+    and the error names the output whose rename failed."""
+    aside: List[Tuple[str, str]] = []
+    placed: List[Tuple[str, bool]] = []
+    tmp = path = ""
+    try:
+        for tmp, path in staged:
+            styled = _style_path(tmp) != tmp and os.path.exists(_style_path(tmp))
+            aside += _set_aside(path, styled)
+            _commit_temp(tmp, path)
+            placed.append((path, styled))
+    except BaseException as exc:
+        for done, styled in placed:
+            for name in _files_of(done, styled):
+                with contextlib.suppress(OSError):
+                    os.remove(name)
+        for moved, original in aside:
+            with contextlib.suppress(OSError):
+                if os.path.lexists(original) and os.path.samefile(moved, original):
+                    os.remove(moved)  # never replaced: rename() between two links of one file does nothing
+                else:
+                    os.replace(moved, original)
+            _RESERVED_TEMPS.discard(moved)
+        for staged_tmp, staged_path in staged:
+            if staged_path not in {done for done, _ in placed}:
+                _discard_temp(staged_tmp)
+        _raise_naming_the_output(exc, tmp, path)
+        raise
+    for moved, _ in aside:
+        with contextlib.suppress(OSError):
+            os.remove(moved)
+        _RESERVED_TEMPS.discard(moved)
+
+
+@contextlib.contextmanager
+def output_set() -> Iterator[Callable[[str], str]]:
+    """Write several outputs under temporary names; rename them into place together when the block succeeds.
+
+    Yields ``stage(path) -> tmp``: the temporary name to write ``path`` to. On an exception in the block every
+    temporary is removed and the previous files stay as they were. On success all temporaries are renamed into
+    place with SIGINT, SIGTERM and SIGHUP held back; a failure half-way (a rename refused) puts the previous
+    files back. A signal held during the renames is raised afterwards as :class:`ScdscStoppedAfterWriting`: the
+    run stops, and every output is complete.
+
+    Examples
+    --------
+    >>> with output_set() as stage:  # doctest: +SKIP
+    ...     write_labels(stage("labels.tif"), ...)
+    ...     save_model(model, stage("model.npz"))
+    """
+    staged: List[Tuple[str, str]] = []
+
+    def stage(path) -> str:
+        path = os.path.abspath(os.fspath(path))
+        tmp = _reserve_temp(path)
+        staged.append((tmp, path))
+        return tmp
+
+    try:
+        yield stage
+    except BaseException as exc:
+        for tmp, _ in staged:
+            _discard_temp(tmp)
+        if staged:
+            _raise_naming_the_output(exc, *staged[-1])  # the output being written when it failed
+        raise
+    with _signals_held() as received:
+        _commit_all(staged)
+    if received:
+        names = ", ".join(signal.Signals(signum).name for signum in dict.fromkeys(received))
+        stopped = ScdscStoppedAfterWriting(f"stopped by {names} after every output was written: the outputs are "
+                                           "complete")
+        stopped.signum = received[0]
+        raise stopped

@@ -16,13 +16,18 @@ import runpy
 import signal
 import sys
 import threading
+import time
 
 
-def pause(point: str) -> None:
-    """Tell the test where we are, then wait for the signal (an Event wait is interruptible by SIGINT)."""
+def pause(point: str, until=None) -> None:
+    """Tell the test where we are, then wait for the signal (an Event wait is interruptible by SIGINT), or until
+    ``until()`` is true (a signal the code holds back rather than acts on)."""
     sys.stderr.write(f"PAUSED {point}\n")
     sys.stderr.flush()
-    threading.Event().wait()
+    if until is None:
+        threading.Event().wait()
+    while not until():
+        time.sleep(0.02)
 
 
 def install(point: str, output: str) -> None:
@@ -53,8 +58,8 @@ def install(point: str, output: str) -> None:
         final = os.path.abspath(output)
 
         def paused_commit(tmp, path):
-            if path == final:
-                pause(point)
+            if path == final:  # the commit holds stop signals: go on once one has arrived (SIGKILL just kills)
+                pause(point, until=lambda: outputs._pending_signals)
             commit(tmp, path)
         outputs._commit_temp = paused_commit
     else:

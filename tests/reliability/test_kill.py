@@ -1,6 +1,7 @@
 """``python -m scdsc_core cluster`` killed with SIGKILL during training, inference, writing and between renames,
-and interrupted with Ctrl+C while writing: no output appears half-written, previous outputs stay byte-identical, and
-the next run removes the hidden temporaries the killed one left."""
+stopped with Ctrl+C, SIGTERM or SIGHUP while training or writing: no output appears half-written, previous outputs
+stay byte-identical, and the next run removes the hidden temporaries a killed one left. A stop signal during the
+renames is held until every output is in place, and the message says the outputs are complete."""
 # SPDX-License-Identifier: GPL-2.0-or-later
 import os
 import shutil
@@ -30,7 +31,17 @@ RUNS = {
     "writing": ("writing", signal.SIGKILL, True),
     "renaming": ("renaming", signal.SIGKILL, True),
     "ctrl-c while writing": ("writing", signal.SIGINT, True),
+    "sigterm while writing": ("writing", signal.SIGTERM, True),
+    "sighup during training": ("training", signal.SIGHUP, False),
 }
+# A stop signal during the renames is held until every output is in place (scdsc_core.outputs.output_set).
+HELD = {
+    "ctrl-c while renaming": signal.SIGINT,
+    "sigterm while renaming": signal.SIGTERM,
+    "sighup while renaming": signal.SIGHUP,
+}
+NAMES = {signal.SIGINT: "SIGINT (Ctrl+C)", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP",
+         signal.SIGKILL: "SIGKILL"}
 
 
 class PausedRun:
@@ -80,7 +91,7 @@ def runs(tmp_path_factory):
     cluster_raster(image, previous / "labels.tif", 3, seed=99, confidence=previous / "conf.tif",
                    model_out=previous / "model.npz", report=previous / "report.html", params=FAST)
     started = {}
-    for name, (point, _, with_previous) in RUNS.items():
+    for name, (point, _, with_previous) in {**RUNS, **{n: ("renaming", s, True) for n, s in HELD.items()}}.items():
         folder = root / name.replace(" ", "_")
         if with_previous:
             shutil.copytree(previous, folder)
@@ -129,18 +140,38 @@ def test_killed_run_leaves_no_partial_output(runs, robustness, name):
     assert digest(image) == image_digest
 
     left = partial_files(run.folder)
-    if signum == signal.SIGINT:
-        assert returncode == 130 and "cancelled: no output was written" in "\n".join(run.lines)
+    if signum != signal.SIGKILL:
+        assert returncode == 128 + signum and "cancelled: no output was written" in "\n".join(run.lines)
         assert left == [] and after == before
-        outcome = "exit code 130, 'cancelled'; previous outputs byte-identical; no temporary left"
+        outcome = f"exit code {128 + signum}, 'cancelled: no output was written'; previous outputs " \
+                  "byte-identical; no temporary left"
     else:
         assert returncode == -signal.SIGKILL
         kept = "no output" if not with_previous else "the previous label raster byte-identical"
         renamed = sorted(n for n in visible if visible[n] != before.get(n))
         outcome = f"{kept}; {'new, complete: ' + ', '.join(renamed) + '; ' if renamed else ''}" \
                   f"hidden temporaries left: {len(left)}"
-    signame = "SIGINT (Ctrl+C)" if signum == signal.SIGINT else "SIGKILL"
-    robustness.record(SECTION, f"{signame} during {point}", outcome)
+    robustness.record(SECTION, f"{NAMES[signum]} during {point}", outcome)
+
+
+@pytest.mark.parametrize("name", list(HELD))
+def test_a_stop_during_the_renames_waits_until_every_output_is_in_place(runs, robustness, name):
+    image, started = runs
+    run, before = started[name]
+    signum = HELD[name]
+    run.wait_paused()
+    returncode = run.stop(signum)
+    text = "\n".join(run.lines)
+    assert returncode == 128 + signum, text
+    assert f"stopped by {signal.Signals(signum).name} after every output was written: the outputs are complete" \
+        in text and "no output was written" not in text
+    after = folder_state(run.folder)
+    for output in OUTPUTS:  # every output is the new run's, whole
+        assert after[output] != before[output] and _is_complete(str(run.folder / output)), output
+    assert partial_files(run.folder) == []
+    robustness.record(SECTION, f"{NAMES[signum]} while the outputs are renamed into place",
+                      f"held until the last rename; exit code {128 + signum}, 'stopped by ... after every output "
+                      "was written: the outputs are complete'; all four outputs new and complete; no temporary left")
 
 
 def test_next_run_removes_what_killed_runs_left(runs, robustness):
