@@ -185,6 +185,10 @@ class SCDSC(ClusterMixin, BaseEstimator):
     sample_size : int or None
         Training on at most this many clustered pixels, drawn as whole 32x32 tiles. None: 40,000 (fast), or
         all when that sample would keep at least 3/4 of them; 0 = all (paper).
+    mini_clusters : {"finch", "pixels"}, default="finch"
+        What the non-local term holds together: the FINCH partition ``finch_level`` (the method), or every training
+        pixel alone ("pixels": the paper's "Baseline (EDESC)" ablation, a per-pixel self-training target; FINCH
+        still runs for ``init="finch"``).
     finch_level : int, default=1
         FINCH partition used as mini-clusters (1 = the second level, as the paper).
     finch_patch : int, default=17
@@ -242,7 +246,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
     finch_sizes_ : list of int
         Clusters per FINCH level.
     finch_level_ : int
-        The FINCH level used.
+        The FINCH level used (-1 with ``mini_clusters="pixels"``).
     selected_epoch_ : float
         Epoch of the returned state (see ``selection``) (paper: 0..epochs-1, 0 = the k-means start; fast: passes over the sample).
     selected_ratio_ : float
@@ -272,7 +276,8 @@ class SCDSC(ClusterMixin, BaseEstimator):
                  epochs: Optional[int] = None, batch_size: Optional[int] = None,
                  refresh_every: Optional[int] = None, live_targets: Optional[bool] = None,
                  patience: Optional[int] = None,
-                 sample_size: Optional[int] = None, finch_level: int = 1, finch_patch: int = 17,
+                 sample_size: Optional[int] = None, mini_clusters: str = "finch", finch_level: int = 1,
+                 finch_patch: int = 17,
                  finch_components: int = 300, kmeans_n_init: Optional[int] = None, init: Optional[str] = None,
                  selection: Optional[str] = None, bf16: bool = False,
                  device: str = "auto", n_threads: Optional[int] = None, random_state: Optional[int] = None):
@@ -295,6 +300,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
         self.live_targets = live_targets
         self.patience = patience
         self.sample_size = sample_size
+        self.mini_clusters = mini_clusters
         self.finch_level = finch_level
         self.finch_patch = finch_patch
         self.finch_components = finch_components
@@ -536,7 +542,10 @@ class SCDSC(ClusterMixin, BaseEstimator):
                 warnings.warn(message, ScdscWarning, stacklevel=2)
                 init = "kmeans"
         del features
-        groups, level_used = select_partition(hierarchy, self.finch_level, self.n_clusters)
+        if self.mini_clusters == "pixels":  # the EDESC ablation: the non-local term becomes per-pixel self-training
+            groups, level_used = np.arange(n_train, dtype=np.int32), -1
+        else:
+            groups, level_used = select_partition(hierarchy, self.finch_level, self.n_clusters)
         n_groups = int(groups.max()) + 1
         log.info("FINCH: clusters per level %s; using level %d with M=%d mini-clusters (sizes %d..%d)",
                  hierarchy.n_clusters, level_used, n_groups, int(np.bincount(groups).min()),

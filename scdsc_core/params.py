@@ -221,6 +221,9 @@ PARAMS: Tuple[Param, ...] = (
     Param("sample_size", None, "int", "pixels the network is trained on (all clustered pixels are labelled)",
           minimum=0, zero="every clustered pixel", cli="--sample-size", processing="SAMPLE_SIZE",
           label="Training sample size (pixels)"),
+    Param("mini_clusters", "finch", "choice", "what the non-local term holds together: the FINCH mini-clusters "
+          "(the method), or each training pixel alone (the paper's 'Baseline (EDESC)' ablation: a per-pixel "
+          "self-training target)", choices=("finch", "pixels")),
     Param("finch_level", 1, "int", "FINCH partition used as mini-clusters (1 = the second level, as the paper)",
           minimum=0, cli="--finch-level"),
     Param("finch_patch", 17, "int", "patch side of the FINCH features (odd)", minimum=1, odd=True),

@@ -12,7 +12,6 @@ the label-free default search uses.
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
@@ -170,34 +169,6 @@ def finch_k(points: np.ndarray, k: int):
 # SCDSC
 # --------------------------------------------------------------------------------------------------------------
 
-#: Bench-only options of an SCDSC specification (not estimator hyperparameters).
-#: ``mini_clusters="singletons"``: every pixel is its own mini-cluster, so the mini-cluster term becomes the
-#: per-pixel self-training KL(p_i || s_i) of DEC/EDESC — the paper's ablation "Baseline (EDESC)" as §4 reads it.
-BENCH_OPTIONS = ("mini_clusters",)
-
-
-@contextlib.contextmanager
-def singleton_mini_clusters():
-    """Context: SCDSC fits inside it use one mini-cluster per training pixel instead of a FINCH partition.
-
-    Replaces :func:`scdsc_core.finch.select_partition` (looked up by the estimator at fit time) for the duration;
-    FINCH still runs (its cost stays in the time) but its partition is not used.
-    """
-    import scdsc_core.finch as finch_module
-
-    original = finch_module.select_partition
-
-    def singletons(result, level=1, min_clusters=2):
-        n = len(result.partitions[0])
-        return np.arange(n, dtype=np.int32), -1
-
-    finch_module.select_partition = singletons
-    try:
-        yield
-    finally:
-        finch_module.select_partition = original
-
-
 def assignment_trace(labels: np.ndarray):
     """A ``callback`` for :meth:`SCDSC.fit` that scores the assignments along training, and the list it fills.
 
@@ -222,22 +193,19 @@ def assignment_trace(labels: np.ndarray):
 
 def scdsc_runner(**params) -> Callable[[Scene, np.ndarray, int], MethodOutput]:
     """A method that fits :class:`scdsc_core.model.SCDSC` with ``params`` (``mode`` included) on the scene."""
-    options = {k: params.pop(k) for k in BENCH_OPTIONS if k in params}
-    if options.get("mini_clusters", "finch") not in ("finch", "singletons"):
-        raise ValueError(f"mini_clusters must be 'finch' or 'singletons', got {options['mini_clusters']!r}")
+    if params.get("mini_clusters", "finch") not in ("finch", "pixels"):
+        raise ValueError(f"mini_clusters must be 'finch' or 'pixels', got {params['mini_clusters']!r}")
 
     def run(scene: Scene, mask: np.ndarray, seed: int) -> MethodOutput:
         from scdsc_core.model import SCDSC
 
         est = SCDSC(scene.n_clusters, random_state=int(seed), device="cpu", **params)
         callback, trace = assignment_trace(scene.labels)
-        with contextlib.ExitStack() as stack:
-            if options.get("mini_clusters") == "singletons":
-                stack.enter_context(singleton_mini_clusters())
-            est.fit(scene.cube, mask=mask, callback=callback)
+        est.fit(scene.cube, mask=mask, callback=callback)
         labels = _as_label_map(est.labels_, mask)
         start = _as_label_map(getattr(est, "init_labels_", None), mask)
-        info = {"params": {k: v for k, v in est.get_params().items() if _plain(v)}, **options,
+        info = {"params": {k: v for k, v in est.get_params().items() if _plain(v)},
+                "mini_clusters": est.mini_clusters,
                 "selected_epoch": getattr(est, "selected_epoch_", None),
                 "selected_ratio": getattr(est, "selected_ratio_", None),
                 "n_mini_clusters": getattr(est, "n_mini_clusters_", None),
@@ -326,9 +294,9 @@ METHODS: Dict[str, MethodSpec] = {m.name: m for m in [
     _scdsc("scdsc-fast-local", "fast, local only (α=0)", "alpha=0", mode="fast", alpha=0.0),
     _scdsc("scdsc-fast-mc", "fast, mini-cluster only (β=0)", "beta=0", mode="fast", beta=0.0),
     _scdsc("scdsc-fast-edesc", "fast, singleton mini-clusters, β=0 (EDESC, §4)",
-           "per-pixel self-training target, no smoothing", mode="fast", beta=0.0, mini_clusters="singletons"),
+           "per-pixel self-training target, no smoothing", mode="fast", beta=0.0, mini_clusters="pixels"),
     _scdsc("scdsc-fast-edesc-local", "fast, singleton mini-clusters + local",
-           "per-pixel self-training target and smoothing", mode="fast", mini_clusters="singletons"),
+           "per-pixel self-training target and smoothing", mode="fast", mini_clusters="pixels"),
     MethodSpec("kmeans", "k-means (X8)", "baseline", run_kmeans, "k-means++, n_init=10, on X8"),
     MethodSpec("finch", "FINCH, K clusters (X8)", "baseline", run_finch_pixels, "req_clust=K on X8, cosine"),
     MethodSpec("finch-patch", "FINCH, K clusters (F)", "baseline", run_finch_patches,

@@ -188,19 +188,15 @@ def test_trajectory_table_counts_runs_that_end_below_their_kmeans_start():
                         "77.5 ± 10.6 | 1 of 2 |")
 
 
-def test_singleton_mini_clusters_give_one_mini_cluster_per_pixel_and_are_restored_afterwards(tmp_path):
-    import scdsc_core.finch as finch_module
-
-    original = finch_module.select_partition
+def test_singleton_mini_clusters_give_one_mini_cluster_per_pixel(tmp_path):
     scene = planted_scene(n_classes=3, size=15, bands=12)
-    method = "scdsc:pretrain_epochs=1,epochs=2,finch_patch=5,kmeans_n_init=2,beta=0,mini_clusters=singletons"
+    method = "scdsc:pretrain_epochs=1,epochs=2,finch_patch=5,kmeans_n_init=2,beta=0,mini_clusters=pixels"
     (record,) = run_jobs([Job("planted", "labelled", method, 0)], {"planted": scene}, tmp_path / "r.jsonl",
                          threads=1)
     assert "error" not in record, record.get("traceback")
     assert record["info"]["n_mini_clusters"] == record["n_clustered"]
-    assert record["info"]["mini_clusters"] == "singletons"
-    assert finch_module.select_partition is original
-    with pytest.raises(ValueError, match="mini_clusters must be 'finch' or 'singletons'"):
+    assert record["info"]["mini_clusters"] == "pixels"
+    with pytest.raises(ValueError, match="mini_clusters must be 'finch' or 'pixels'"):
         M.method_spec("scdsc:mini_clusters=levels")
 
 
