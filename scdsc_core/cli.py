@@ -164,6 +164,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", help="output label GeoTIFF")
     _add_common_outputs(p)
 
+    p = sub.add_parser("apply-many", help="label many rasters with a saved model, window by window (Dask)",
+                       description="Label many rasters with a trained model, one task per window of rows, on a "
+                                   "Dask cluster or in this process; writes <stem>.vrt (+ .qml) and its tiles "
+                                   "per input.")
+    p.add_argument("model", help="model file written by 'fit' or 'cluster --model-out'")
+    p.add_argument("out_dir", help="output folder")
+    p.add_argument("inputs", nargs="+", help="input rasters, folders (their .tif files) or glob patterns")
+    p.add_argument("--confidence", action="store_true", help="also write <stem>_confidence.vrt")
+    p.add_argument("--window-rows", type=int, metavar="N", help="rows per task (default 256)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N", help="start a local Dask cluster of N worker processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler (tcp://host:8786)")
+
     p = sub.add_parser("evaluate", help="compare a label raster with a reference map",
                        description="Print OA (Hungarian matching), NMI, Cohen's kappa and per-class accuracy.")
     p.add_argument("labels", help="label raster (0 = nodata)")
@@ -216,6 +229,14 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
         else:
             print(evaluation.summary())
         return EXIT_OK
+    if args.command == "apply-many":
+        results = _apply_many(args, progress)
+        written.append(True)
+        if bar is not None:
+            bar.close()
+        for result in results:
+            print(f"mosaic      {result.mosaic} ({len(result.tiles)} tiles)")
+        return EXIT_OK
     if args.command == "demo":
         result = api.run_demo(args.out, seed=args.seed, mode=args.mode, progress=progress)
         written.append(True)
@@ -241,6 +262,34 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
         bar.close()
     _print_result(result)
     return EXIT_OK
+
+
+def _apply_many(args: argparse.Namespace, progress):
+    """``apply-many``: in this process, on a LocalCluster of ``--workers`` processes, or on ``--scheduler``."""
+    from .distributed import apply_many
+
+    common = dict(confidence=args.confidence, window_rows=args.window_rows, progress=progress)
+    if not args.workers and not args.scheduler:
+        return apply_many(args.model, args.inputs, args.out_dir, **common)
+    try:
+        import distributed
+    except ImportError:
+        raise ScdscError("--workers and --scheduler need the packages dask and distributed (make setup installs "
+                         "them)") from None
+    if args.workers is not None and args.workers < 1:
+        raise ScdscError(f"--workers must be at least 1, got {args.workers}")
+    if args.scheduler:
+        try:
+            client = distributed.Client(args.scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise ScdscError(f"cannot reach the Dask scheduler {args.scheduler}: {exc}") from None
+        with client:
+            log.warning("Dask dashboard: %s", client.dashboard_link)
+            return apply_many(args.model, args.inputs, args.out_dir, client=client, **common)
+    with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
+        print(f"dashboard   {client.dashboard_link}", file=sys.stderr)
+        return apply_many(args.model, args.inputs, args.out_dir, client=client, **common)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

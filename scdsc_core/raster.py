@@ -183,6 +183,10 @@ class RasterSource:
     zero_is_nodata : bool, default False
     budget_bytes : int, default 256 MB
         Memory budget of one block read.
+    rows : (int, int), optional
+        Only the rows ``rows[0]:rows[1]`` of the raster (a window: a distributed task reads its own); the shape
+        and geotransform are the window's. A window may hold no valid pixel, and a band that is nodata in the
+        whole window is kept (it may be valid elsewhere); give ``bands`` explicitly.
     progress, cancelled : callable, optional
         Reported/checked once per block of the validity pass.
 
@@ -216,7 +220,8 @@ class RasterSource:
     """
 
     def __init__(self, path, bands: BandSpec = None, *, zero_is_nodata: bool = False,
-                 budget_bytes: int = DEFAULT_BUDGET_BYTES, progress=None, cancelled=None):
+                 budget_bytes: int = DEFAULT_BUDGET_BYTES, rows: Optional[Tuple[int, int]] = None,
+                 progress=None, cancelled=None):
         self.path = os.fspath(path)
         self.zero_is_nodata = bool(zero_is_nodata)
         self._budget = int(budget_bytes)
@@ -226,6 +231,14 @@ class RasterSource:
         self.shape = (dataset.RasterYSize, dataset.RasterXSize)
         self.geotransform = dataset.GetGeoTransform(can_return_null=True)
         self.crs_wkt = dataset.GetProjection() or ""
+        self._row0 = 0
+        if rows is not None:
+            row0, row1 = int(rows[0]), int(rows[1])
+            if not 0 <= row0 < row1 <= self.shape[0]:
+                raise ScdscError(f"rows {row0}:{row1} are not a window of {self.path} ({self.shape[0]} rows)")
+            self._row0 = row0
+            self.shape = (row1 - row0, self.shape[1])
+            self.geotransform = window_geotransform(self.geotransform, row0)
         self.dropped_bands: List[int] = []
 
         explicit = bands is not None
@@ -252,7 +265,7 @@ class RasterSource:
         self._require_one_row_in_budget()
 
         valid, usable = self._scan_validity(dataset, progress, cancelled)
-        dead = [index for index, ok in zip(self.band_indices, usable) if not ok]
+        dead = [index for index, ok in zip(self.band_indices, usable) if not ok] if rows is None else []
         if dead:
             described = ", ".join(f"{i} ({self.band_names[self.band_indices.index(i)]})" for i in dead)
             if explicit:
@@ -271,7 +284,7 @@ class RasterSource:
             valid, _ = self._scan_validity(dataset, None, cancelled)
         self._valid = valid
         self.n_valid = int(valid.sum())
-        if self.n_valid == 0:
+        if self.n_valid == 0 and rows is None:
             raise ScdscError(self._no_valid_message())
         log.info("%s: %d x %d pixels, %d bands selected, %d valid pixels", self.path, self.shape[1],
                  self.shape[0], self.n_bands, self.n_valid)
@@ -384,11 +397,11 @@ class RasterSource:
         self._drop_passed_tiles(dataset, row0)
         # The dataset stays referenced by the caller while GDAL fills the array (GDAL 3.6 segfault pitfall).
         try:
-            block = dataset.ReadAsArray(0, row0, width, row1 - row0, band_list=self.band_indices,
+            block = dataset.ReadAsArray(0, row0 + self._row0, width, row1 - row0, band_list=self.band_indices,
                                         interleave="pixel",
                                         buf_type=self._read_type if native else gdal.GDT_Float32)
         except RuntimeError as exc:
-            raise ScdscError(f"cannot read rows {row0 + 1}-{row1} of {self.path} ({' '.join(str(exc).split())}): "
+            raise ScdscError(f"cannot read rows {row0 + self._row0 + 1}-{row1 + self._row0} of {self.path} ({' '.join(str(exc).split())}): "
                              "the file is damaged, or it was changed or removed during the run") from None
         if block.ndim == 2:  # GDAL drops the band axis for a single band
             block = block[:, :, None]
@@ -450,6 +463,21 @@ class RasterSource:
     def __repr__(self) -> str:
         return (f"RasterSource({self.path!r}, shape={self.shape}, n_bands={self.n_bands}, "
                 f"n_valid={self.n_valid})")
+
+
+def window_geotransform(geotransform, row0: int):
+    """The geotransform of a window that starts at row ``row0`` (None stays None)."""
+    if geotransform is None:
+        return None
+    x0, dx, rx, y0, ry, dy = geotransform
+    return (x0 + row0 * rx, dx, rx, y0 + row0 * dy, ry, dy)
+
+
+class Grid:
+    """Where a raster lies, without its pixels: what the writers need (``shape``, ``geotransform``, ``crs_wkt``)."""
+
+    def __init__(self, shape, geotransform=None, crs_wkt: str = ""):
+        self.shape, self.geotransform, self.crs_wkt = tuple(shape), geotransform, crs_wkt
 
 
 def _band_list_text(indices: Sequence[int]) -> str:
