@@ -277,92 +277,92 @@
       <translation>Eingaberaster: Wählen Sie einen Raster-Layer des Projekts (keiner ausgewählt).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="357" />
+      <location filename="../scdsc_qgis/dock.py" line="347" />
       <source>SCDSC clustering of {}</source>
       <translation>SCDSC-Clustering von {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="365" />
+      <location filename="../scdsc_qgis/dock.py" line="355" />
       <source>Starting…</source>
       <translation>Start…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="372" />
+      <location filename="../scdsc_qgis/dock.py" line="362" />
       <source>Could not start the clustering: {}</source>
       <translation>Das Clustering konnte nicht gestartet werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="378" />
+      <location filename="../scdsc_qgis/dock.py" line="368" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="437" />
+      <location filename="../scdsc_qgis/dock.py" line="427" />
       <source>The clustering finished, but its result could not be shown: {}</source>
       <translation>Das Clustering ist fertig, aber das Ergebnis konnte nicht angezeigt werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="454" />
+      <location filename="../scdsc_qgis/dock.py" line="444" />
       <source>Cancelled: nothing was written.</source>
       <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="459" />
+      <location filename="../scdsc_qgis/dock.py" line="449" />
       <source>Failed.</source>
       <translation>Fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="479" />
+      <location filename="../scdsc_qgis/dock.py" line="469" />
       <source>the algorithm returned no label raster</source>
       <translation>der Algorithmus hat kein Klassenraster zurückgegeben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="486" />
+      <location filename="../scdsc_qgis/dock.py" line="476" />
       <source>{} – SCDSC confidence</source>
       <translation>{} – SCDSC-Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="490" />
+      <location filename="../scdsc_qgis/dock.py" line="480" />
       <source>{} – SCDSC clusters</source>
       <translation>{} – SCDSC-Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="500" />
+      <location filename="../scdsc_qgis/dock.py" line="490" />
       <source>Done: {} clusters in {}</source>
       <translation>Fertig: {} Cluster in {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="503" />
+      <location filename="../scdsc_qgis/dock.py" line="493" />
       <source>Added {}.</source>
       <translation>{} hinzugefügt.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="512" />
+      <location filename="../scdsc_qgis/dock.py" line="502" />
       <source>Cluster {}</source>
       <translation>Cluster {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="532" />
+      <location filename="../scdsc_qgis/dock.py" line="522" />
       <source>No evaluation against the reference was returned.</source>
       <translation>Es wurde keine Bewertung gegen die Referenz zurückgegeben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="533" />
+      <location filename="../scdsc_qgis/dock.py" line="523" />
       <source>Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}</source>
       <translation>Gegen die Referenz: OA {:.3f} · NMI {:.3f} · Kappa {:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="543" />
+      <location filename="../scdsc_qgis/dock.py" line="539" />
       <source>Bands: {}</source>
       <translation>Kanäle: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="555" />
+      <location filename="../scdsc_qgis/dock.py" line="551" />
       <source>all {} bands</source>
       <translation>alle {} Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="563" />
+      <location filename="../scdsc_qgis/dock.py" line="559" />
       <source>{} of {} bands</source>
       <translation>{} von {} Kanälen</translation>
     </message>
@@ -436,6 +436,91 @@
       <location filename="../scdsc_qgis/algorithms/apply.py" line="74" />
       <source>{name} confidence</source>
       <translation>{name} Konfidenz</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="18" />
+      <source>Labels many rasters with one saved model, a window of rows at a time, so that the cluster numbers mean the same class on every raster. Each raster gets a styled mosaic (VRT) and its tiles in the output folder. With a Dask scheduler address the windows run on that cluster; empty runs them here.</source>
+      <translation>Beschriftet viele Raster mit einem gespeicherten Modell, jeweils ein Fenster von Zeilen, sodass die Clusternummern auf jedem Raster dieselbe Klasse bedeuten. Jedes Raster erhält ein gestaltetes Mosaik (VRT) und seine Kacheln im Ausgabeordner. Mit der Adresse eines Dask-Schedulers laufen die Fenster auf diesem Cluster; leer laufen sie hier.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="29" />
+      <source>Apply SCDSC model to many rasters</source>
+      <translation>SCDSC-Modell auf viele Raster anwenden</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="35" />
+      <source>Input rasters</source>
+      <translation>Eingaberaster</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="36" />
+      <source>The rasters to label; each must have the bands the model was trained on.</source>
+      <translation>Die zu beschriftenden Raster; jedes muss die Bänder haben, auf denen das Modell trainiert wurde.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="37" />
+      <source>Also write confidence mosaics</source>
+      <translation>Auch Konfidenz-Mosaike schreiben</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="38" />
+      <source>One confidence mosaic per raster (largest soft assignment, 0..1).</source>
+      <translation>Ein Konfidenz-Mosaik je Raster (größte weiche Zuordnung, 0..1).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="39" />
+      <source>Rows per task</source>
+      <translation>Zeilen je Aufgabe</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="41" />
+      <source>Rows of one window, the unit of work. Empty: 256.</source>
+      <translation>Zeilen eines Fensters, der Arbeitseinheit. Leer: 256.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="42" />
+      <source>Dask scheduler address</source>
+      <translation>Adresse des Dask-Schedulers</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="43" />
+      <source>A running Dask scheduler (tcp://host:8786). Empty: the windows run in this process.</source>
+      <translation>Ein laufender Dask-Scheduler (tcp://host:8786). Leer: die Fenster laufen in diesem Prozess.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="45" />
+      <source>Output folder</source>
+      <translation>Ausgabeordner</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="46" />
+      <source>Gets one mosaic (.vrt with a .qml style) and a folder of tiles per input raster.</source>
+      <translation>Erhält je Eingaberaster ein Mosaik (.vrt mit .qml-Stil) und einen Ordner mit Kacheln.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="47" />
+      <source>Mosaics</source>
+      <translation>Mosaike</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="53" />
+      <source>Input rasters: choose at least one raster layer.</source>
+      <translation>Eingaberaster: wählen Sie mindestens einen Rasterlayer.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="73" />
+      <source>A Dask scheduler needs the packages dask and distributed.</source>
+      <translation>Ein Dask-Scheduler braucht die Pakete dask und distributed.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="75" />
+      <source>Cannot reach the Dask scheduler {address}: {error}</source>
+      <translation>Der Dask-Scheduler {address} ist nicht erreichbar: {error}</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="85" />
+      <source>{mosaic}: {tiles} tiles</source>
+      <translation>{mosaic}: {tiles} Kacheln</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="79" />

@@ -277,92 +277,92 @@
       <translation>Raster en entrée : choisissez une couche raster du projet (aucune n'est sélectionnée).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="357" />
+      <location filename="../scdsc_qgis/dock.py" line="347" />
       <source>SCDSC clustering of {}</source>
       <translation>Classification SCDSC de {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="365" />
+      <location filename="../scdsc_qgis/dock.py" line="355" />
       <source>Starting…</source>
       <translation>Démarrage…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="372" />
+      <location filename="../scdsc_qgis/dock.py" line="362" />
       <source>Could not start the clustering: {}</source>
       <translation>Impossible de démarrer la classification : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="378" />
+      <location filename="../scdsc_qgis/dock.py" line="368" />
       <source>Cancelling…</source>
       <translation>Annulation…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="437" />
+      <location filename="../scdsc_qgis/dock.py" line="427" />
       <source>The clustering finished, but its result could not be shown: {}</source>
       <translation>La classification est terminée, mais son résultat n'a pas pu être affiché : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="454" />
+      <location filename="../scdsc_qgis/dock.py" line="444" />
       <source>Cancelled: nothing was written.</source>
       <translation>Annulé : rien n'a été écrit.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="459" />
+      <location filename="../scdsc_qgis/dock.py" line="449" />
       <source>Failed.</source>
       <translation>Échec.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="479" />
+      <location filename="../scdsc_qgis/dock.py" line="469" />
       <source>the algorithm returned no label raster</source>
       <translation>l'algorithme n'a renvoyé aucun raster d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="486" />
+      <location filename="../scdsc_qgis/dock.py" line="476" />
       <source>{} – SCDSC confidence</source>
       <translation>{} – confiance SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="490" />
+      <location filename="../scdsc_qgis/dock.py" line="480" />
       <source>{} – SCDSC clusters</source>
       <translation>{} – classes SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="500" />
+      <location filename="../scdsc_qgis/dock.py" line="490" />
       <source>Done: {} clusters in {}</source>
       <translation>Terminé : {} classes en {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="503" />
+      <location filename="../scdsc_qgis/dock.py" line="493" />
       <source>Added {}.</source>
       <translation>{} ajouté.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="512" />
+      <location filename="../scdsc_qgis/dock.py" line="502" />
       <source>Cluster {}</source>
       <translation>Classe {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="532" />
+      <location filename="../scdsc_qgis/dock.py" line="522" />
       <source>No evaluation against the reference was returned.</source>
       <translation>Aucune évaluation par rapport à la référence n'a été renvoyée.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="533" />
+      <location filename="../scdsc_qgis/dock.py" line="523" />
       <source>Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}</source>
       <translation>Par rapport à la référence : OA {:.3f} · NMI {:.3f} · kappa {:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="543" />
+      <location filename="../scdsc_qgis/dock.py" line="539" />
       <source>Bands: {}</source>
       <translation>Bandes : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="555" />
+      <location filename="../scdsc_qgis/dock.py" line="551" />
       <source>all {} bands</source>
       <translation>les {} bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="563" />
+      <location filename="../scdsc_qgis/dock.py" line="559" />
       <source>{} of {} bands</source>
       <translation>{} bandes sur {}</translation>
     </message>
@@ -436,6 +436,91 @@
       <location filename="../scdsc_qgis/algorithms/apply.py" line="74" />
       <source>{name} confidence</source>
       <translation>{name} confiance</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="18" />
+      <source>Labels many rasters with one saved model, a window of rows at a time, so that the cluster numbers mean the same class on every raster. Each raster gets a styled mosaic (VRT) and its tiles in the output folder. With a Dask scheduler address the windows run on that cluster; empty runs them here.</source>
+      <translation>Étiquette de nombreux rasters avec un seul modèle enregistré, une fenêtre de lignes à la fois, de sorte que les numéros de classe désignent la même classe sur chaque raster. Chaque raster reçoit une mosaïque stylée (VRT) et ses tuiles dans le dossier de sortie. Avec l'adresse d'un ordonnanceur Dask, les fenêtres s'exécutent sur ce cluster ; vide, elles s'exécutent ici.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="29" />
+      <source>Apply SCDSC model to many rasters</source>
+      <translation>Appliquer un modèle SCDSC à plusieurs rasters</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="35" />
+      <source>Input rasters</source>
+      <translation>Rasters en entrée</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="36" />
+      <source>The rasters to label; each must have the bands the model was trained on.</source>
+      <translation>Les rasters à étiqueter ; chacun doit avoir les bandes sur lesquelles le modèle a été entraîné.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="37" />
+      <source>Also write confidence mosaics</source>
+      <translation>Écrire aussi les mosaïques de confiance</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="38" />
+      <source>One confidence mosaic per raster (largest soft assignment, 0..1).</source>
+      <translation>Une mosaïque de confiance par raster (plus grande affectation souple, 0..1).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="39" />
+      <source>Rows per task</source>
+      <translation>Lignes par tâche</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="41" />
+      <source>Rows of one window, the unit of work. Empty: 256.</source>
+      <translation>Lignes d'une fenêtre, l'unité de travail. Vide : 256.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="42" />
+      <source>Dask scheduler address</source>
+      <translation>Adresse de l'ordonnanceur Dask</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="43" />
+      <source>A running Dask scheduler (tcp://host:8786). Empty: the windows run in this process.</source>
+      <translation>Un ordonnanceur Dask en marche (tcp://host:8786). Vide : les fenêtres s'exécutent dans ce processus.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="45" />
+      <source>Output folder</source>
+      <translation>Dossier de sortie</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="46" />
+      <source>Gets one mosaic (.vrt with a .qml style) and a folder of tiles per input raster.</source>
+      <translation>Reçoit, par raster en entrée, une mosaïque (.vrt avec un style .qml) et un dossier de tuiles.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="47" />
+      <source>Mosaics</source>
+      <translation>Mosaïques</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="53" />
+      <source>Input rasters: choose at least one raster layer.</source>
+      <translation>Rasters en entrée : choisissez au moins une couche raster.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="73" />
+      <source>A Dask scheduler needs the packages dask and distributed.</source>
+      <translation>Un ordonnanceur Dask nécessite les paquets dask et distributed.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="75" />
+      <source>Cannot reach the Dask scheduler {address}: {error}</source>
+      <translation>Impossible de joindre l'ordonnanceur Dask {address} : {error}</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="85" />
+      <source>{mosaic}: {tiles} tiles</source>
+      <translation>{mosaic} : {tiles} tuiles</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="79" />

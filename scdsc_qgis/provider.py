@@ -1,4 +1,4 @@
-"""The SCDSC Processing provider: id ``scdsc``, the four clustering algorithms."""
+"""The SCDSC Processing provider: id ``scdsc``, the clustering algorithms."""
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 

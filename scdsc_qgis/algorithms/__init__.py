@@ -1,11 +1,12 @@
 """The SCDSC Processing algorithms, one class per module."""
 # SPDX-License-Identifier: GPL-2.0-or-later
 from .apply import ApplyAlgorithm
+from .apply_many import ApplyManyAlgorithm
 from .cluster import ClusterAlgorithm
 from .evaluate import EvaluateAlgorithm
 from .fit import FitAlgorithm
 
 #: Every algorithm the provider offers, in Toolbox order.
-ALGORITHMS = (ClusterAlgorithm, FitAlgorithm, ApplyAlgorithm, EvaluateAlgorithm)
+ALGORITHMS = (ClusterAlgorithm, FitAlgorithm, ApplyAlgorithm, ApplyManyAlgorithm, EvaluateAlgorithm)
 
-__all__ = ["ALGORITHMS", "ApplyAlgorithm", "ClusterAlgorithm", "EvaluateAlgorithm", "FitAlgorithm"]
+__all__ = ["ALGORITHMS", "ApplyAlgorithm", "ApplyManyAlgorithm", "ClusterAlgorithm", "EvaluateAlgorithm", "FitAlgorithm"]

@@ -267,3 +267,20 @@ def test_unwritable_output(provider, tmp_path):
     blocker.write_text("a file where a folder should be")
     with pytest.raises(QgsProcessingException, match="not_a_folder"):
         _run("scdsc:cluster", {"INPUT": image, "N_CLUSTERS": 3, "OUTPUT": str(blocker / "labels.tif"), **TINIER})
+
+
+def test_apply_many_labels_each_raster_as_apply_does(provider, tmp_path):
+    """scdsc:apply_many (no scheduler: windows in this process) gives, per input, a styled mosaic whose labels
+    are those of scdsc:apply on the same raster."""
+    image = _small_raster(tmp_path)
+    other = _small_raster(tmp_path, "other.tif", seed=3)
+    model = _run("scdsc:fit", {"INPUT": image, "N_CLUSTERS": 3, "OUTPUT_MODEL": str(tmp_path / "model.npz"),
+                               **TINIER})["OUTPUT_MODEL"]
+    result = _run("scdsc:apply_many", {"MODEL": model, "INPUTS": [image, other], "WINDOW_ROWS": 5,
+                                       "OUTPUT_FOLDER": str(tmp_path / "many")})
+    assert [os.path.basename(m) for m in result["MOSAICS"]] == ["small.vrt", "other.vrt"]
+    for raster, mosaic in zip((image, other), result["MOSAICS"]):
+        single = _run("scdsc:apply", {"MODEL": model, "INPUT": raster,
+                                      "OUTPUT": str(tmp_path / f"single_{os.path.basename(raster)}")})["OUTPUT"]
+        assert np.array_equal(gdal.Open(mosaic).ReadAsArray(), gdal.Open(single).ReadAsArray())
+        assert os.path.exists(os.path.splitext(mosaic)[0] + ".qml")

@@ -24,15 +24,17 @@ PARAMETERS = {
                       "OUTPUT_REPORT"} | TRAINING,
     "scdsc:fit": {"INPUT", "BANDS", "MASK", "OUTPUT_MODEL", "OUTPUT", "OUTPUT_REPORT"} | TRAINING,
     "scdsc:apply": {"MODEL", "INPUT", "BANDS", "MASK", "DEVICE", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE"},
+    "scdsc:apply_many": {"MODEL", "INPUTS", "CONFIDENCE", "WINDOW_ROWS", "SCHEDULER", "OUTPUT_FOLDER"},
     "scdsc:evaluate": {"INPUT", "REFERENCE"},
 }
 DISPLAY_NAMES = {"scdsc:cluster": "SCDSC clustering", "scdsc:fit": "Train SCDSC model",
-                 "scdsc:apply": "Apply SCDSC model", "scdsc:evaluate": "Evaluate clustering against reference"}
+                 "scdsc:apply": "Apply SCDSC model", "scdsc:apply_many": "Apply SCDSC model to many rasters",
+                 "scdsc:evaluate": "Evaluate clustering against reference"}
 ADVANCED = {"SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA", "WINDOW", "INIT",
-            "SELECTION", "DEVICE"}
+            "SELECTION", "DEVICE", "WINDOW_ROWS", "SCHEDULER"}
 
 
-def test_provider_registers_four_algorithms(provider):
+def test_provider_registers_its_algorithms(provider):
     registry = QgsApplication.processingRegistry()
     assert registry.providerById("scdsc") is provider
     assert provider.name() == "SCDSC"
@@ -130,7 +132,7 @@ def test_plugin_loads_without_heavy_imports(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(tmp_path),
                PYTHONPATH=str(REPO))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
-    assert "IDS scdsc:apply,scdsc:cluster,scdsc:evaluate,scdsc:fit" in done.stdout, done.stderr
+    assert "IDS scdsc:apply,scdsc:apply_many,scdsc:cluster,scdsc:evaluate,scdsc:fit" in done.stdout, done.stderr
     assert "HEAVY \n" in done.stdout, done.stdout
 
 
