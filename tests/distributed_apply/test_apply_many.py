@@ -113,3 +113,27 @@ def test_the_cli_runs_many_inputs_on_local_workers_and_refuses_an_unreachable_sc
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("error: cannot reach the Dask scheduler tcp://127.0.0.1:9")
     assert not (tmp_path / "out2").exists() or os.listdir(tmp_path / "out2") == []
+
+
+def test_a_worker_killed_mid_run_has_its_windows_redone_elsewhere(scene, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    import signal
+
+    root, paths, model, single = scene
+    killed = []
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=50) as cluster, distributed.Client(cluster) as client:
+        pids = client.run(os.getpid)
+
+        def progress(fraction, message):
+            if not killed and fraction > 0:  # after the first finished window: kill a worker outright
+                victim = sorted(pids.values())[0]
+                os.kill(victim, signal.SIGKILL)
+                killed.append(victim)
+
+        results = apply_many(model, paths, tmp_path / "out", confidence=True, window_rows=2, client=client,
+                             progress=progress)
+    assert killed
+    _check_equal(results, single)  # the mosaics are complete and equal the single-process labels
+    # a temporary the dead worker left is removed when its window is written again
+    assert [f for _, _, files in os.walk(tmp_path / "out") for f in files if ".partial-" in f] == []
