@@ -403,37 +403,22 @@
   <context>
     <name>scdsc</name>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="15" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="13" />
       <source>Labels a raster with a model saved by 'Train SCDSC model' or 'SCDSC clustering'. The raster must have the bands the model was trained on (by default the model's own band selection is used).</source>
       <translation>Klassifiziert ein Raster mit einem Modell, das mit „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“ gespeichert wurde. Das Raster muss die Kanäle haben, auf denen das Modell trainiert wurde (standardmäßig wird die im Modell gespeicherte Kanalauswahl verwendet).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="25" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="23" />
       <source>Apply SCDSC model</source>
       <translation>SCDSC-Modell anwenden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
-      <source>SCDSC model</source>
-      <translation>SCDSC-Modell</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
-      <source>SCDSC model (*.npz)</source>
-      <translation>SCDSC-Modell (*.npz)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="30" />
-      <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
-      <translation>Eine Modelldatei aus „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="73" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="70" />
       <source>{name} clusters</source>
       <translation>{name} Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="74" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="71" />
       <source>{name} confidence</source>
       <translation>{name} Konfidenz</translation>
     </message>
@@ -448,77 +433,77 @@
       <translation>SCDSC-Modell auf viele Raster anwenden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="35" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="34" />
       <source>Input rasters</source>
       <translation>Eingaberaster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="36" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="35" />
       <source>The rasters to label; each must have the bands the model was trained on.</source>
       <translation>Die zu beschriftenden Raster; jedes muss die Bänder haben, auf denen das Modell trainiert wurde.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="37" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="36" />
       <source>Also write confidence mosaics</source>
       <translation>Auch Konfidenz-Mosaike schreiben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="38" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="37" />
       <source>One confidence mosaic per raster (largest soft assignment, 0..1).</source>
       <translation>Ein Konfidenz-Mosaik je Raster (größte weiche Zuordnung, 0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="39" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="38" />
       <source>Rows per task</source>
       <translation>Zeilen je Aufgabe</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="41" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="40" />
       <source>Rows of one window, the unit of work. Empty: 256.</source>
       <translation>Zeilen eines Fensters, der Arbeitseinheit. Leer: 256.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="42" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="41" />
       <source>Dask scheduler address</source>
       <translation>Adresse des Dask-Schedulers</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="43" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="42" />
       <source>A running Dask scheduler (tcp://host:8786). Empty: the windows run in this process.</source>
       <translation>Ein laufender Dask-Scheduler (tcp://host:8786). Leer: die Fenster laufen in diesem Prozess.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="45" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="44" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="46" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="45" />
       <source>Gets one mosaic (.vrt with a .qml style) and a folder of tiles per input raster.</source>
       <translation>Erhält je Eingaberaster ein Mosaik (.vrt mit .qml-Stil) und einen Ordner mit Kacheln.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="47" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="46" />
       <source>Mosaics</source>
       <translation>Mosaike</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="53" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="52" />
       <source>Input rasters: choose at least one raster layer.</source>
       <translation>Eingaberaster: wählen Sie mindestens einen Rasterlayer.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="73" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="72" />
       <source>A Dask scheduler needs the packages dask and distributed.</source>
       <translation>Ein Dask-Scheduler braucht die Pakete dask und distributed.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="75" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="74" />
       <source>Cannot reach the Dask scheduler {address}: {error}</source>
       <translation>Der Dask-Scheduler {address} ist nicht erreichbar: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="85" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="84" />
       <source>{mosaic}: {tiles} tiles</source>
       <translation>{mosaic}: {tiles} Kacheln</translation>
     </message>
@@ -639,151 +624,166 @@
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <source>SCDSC model</source>
+      <translation>SCDSC-Modell</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <source>SCDSC model (*.npz)</source>
+      <translation>SCDSC-Modell (*.npz)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
+      <translation>Eine Modelldatei aus „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="280" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatisch (GPU, falls vorhanden)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="277" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="282" />
       <source>CUDA GPU</source>
       <translation>CUDA-GPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Wo das Netz läuft. „Automatisch“ verwendet eine CUDA-GPU, falls vorhanden; CUDA ohne vorhandene GPU anzufordern ist ein Fehler.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="288" />
       <source>Reference labels</source>
       <translation>Referenzklassen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Optionales Referenzklassenraster (0 = unbeschriftet) im selben Raster-Gitter: Das Ergebnis wird damit bewertet (Gesamtgenauigkeit, NMI, Kappa, Genauigkeit je Klasse).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="294" />
       <source>Clusters</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="296" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Klassenraster: 1..K je geclustertem Pixel, 0 = NoData, mit einer Stildatei (.qml) daneben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="297" />
       <source>Confidence</source>
       <translation>Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="294" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Optionales Raster der größten weichen Zuordnung jedes Pixels (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="298" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="303" />
       <source>Overall accuracy</source>
       <translation>Gesamtgenauigkeit</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
       <source>Normalized mutual information</source>
       <translation>Normierte Transinformation</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="300" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="305" />
       <source>Cohen's kappa</source>
       <translation>Cohens Kappa</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="361" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="366" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name}: Das Raster {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="379" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK: Der Layer {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="387" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK muss ein Polygon-Layer oder ein Raster sein, erhalten: {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="400" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Die SCDSC-Kernbibliothek kann nicht importiert werden: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="413" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="418" />
       <source>Cancelled</source>
       <translation>Abgebrochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="435" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="440" />
       <source>{name}: {size} pixels</source>
       <translation>{name}: {size} Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="460" />
       <source>selected bands</source>
       <translation>ausgewählte Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="460" />
       <source>bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="456" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="461" />
       <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
       <translation>INPUT braucht mindestens {n} {what} (die Methode projiziert die Spektren auf {n} Hauptkomponenten), erhalten: {count} in {name}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="465" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="470" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS muss zwischen 2 und {max} liegen, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="468" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="473" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS muss kleiner als die Anzahl der Pixel ({n}) sein, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="476" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="481" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} muss ein dateibasiertes (GDAL-)Raster sein, erhalten: {provider!r}-Layer {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="497" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="502" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK: Der Layer {layer!r} kann nicht nach {path} exportiert werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="500" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="505" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK: Layer {layer!r} nach {path} exportiert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="507" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="512" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Gesamtgenauigkeit {oa:.4f}, NMI {nmi:.4f}, Kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="515" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="520" />
       <source>per-class accuracy</source>
       <translation>Genauigkeit je Klasse</translation>
     </message>

@@ -403,37 +403,22 @@
   <context>
     <name>scdsc</name>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="15" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="13" />
       <source>Labels a raster with a model saved by 'Train SCDSC model' or 'SCDSC clustering'. The raster must have the bands the model was trained on (by default the model's own band selection is used).</source>
       <translation>Étiquette un raster avec un modèle enregistré par « Entraîner un modèle SCDSC » ou « Classification SCDSC ». Le raster doit avoir les bandes sur lesquelles le modèle a été entraîné (par défaut, la sélection de bandes enregistrée dans le modèle est utilisée).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="25" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="23" />
       <source>Apply SCDSC model</source>
       <translation>Appliquer un modèle SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
-      <source>SCDSC model</source>
-      <translation>Modèle SCDSC</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="29" />
-      <source>SCDSC model (*.npz)</source>
-      <translation>Modèle SCDSC (*.npz)</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="30" />
-      <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
-      <translation>Un fichier de modèle écrit par « Entraîner un modèle SCDSC » ou « Classification SCDSC ».</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="73" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="70" />
       <source>{name} clusters</source>
       <translation>{name} classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="74" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="71" />
       <source>{name} confidence</source>
       <translation>{name} confiance</translation>
     </message>
@@ -448,77 +433,77 @@
       <translation>Appliquer un modèle SCDSC à plusieurs rasters</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="35" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="34" />
       <source>Input rasters</source>
       <translation>Rasters en entrée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="36" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="35" />
       <source>The rasters to label; each must have the bands the model was trained on.</source>
       <translation>Les rasters à étiqueter ; chacun doit avoir les bandes sur lesquelles le modèle a été entraîné.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="37" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="36" />
       <source>Also write confidence mosaics</source>
       <translation>Écrire aussi les mosaïques de confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="38" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="37" />
       <source>One confidence mosaic per raster (largest soft assignment, 0..1).</source>
       <translation>Une mosaïque de confiance par raster (plus grande affectation souple, 0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="39" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="38" />
       <source>Rows per task</source>
       <translation>Lignes par tâche</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="41" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="40" />
       <source>Rows of one window, the unit of work. Empty: 256.</source>
       <translation>Lignes d'une fenêtre, l'unité de travail. Vide : 256.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="42" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="41" />
       <source>Dask scheduler address</source>
       <translation>Adresse de l'ordonnanceur Dask</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="43" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="42" />
       <source>A running Dask scheduler (tcp://host:8786). Empty: the windows run in this process.</source>
       <translation>Un ordonnanceur Dask en marche (tcp://host:8786). Vide : les fenêtres s'exécutent dans ce processus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="45" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="44" />
       <source>Output folder</source>
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="46" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="45" />
       <source>Gets one mosaic (.vrt with a .qml style) and a folder of tiles per input raster.</source>
       <translation>Reçoit, par raster en entrée, une mosaïque (.vrt avec un style .qml) et un dossier de tuiles.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="47" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="46" />
       <source>Mosaics</source>
       <translation>Mosaïques</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="53" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="52" />
       <source>Input rasters: choose at least one raster layer.</source>
       <translation>Rasters en entrée : choisissez au moins une couche raster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="73" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="72" />
       <source>A Dask scheduler needs the packages dask and distributed.</source>
       <translation>Un ordonnanceur Dask nécessite les paquets dask et distributed.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="75" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="74" />
       <source>Cannot reach the Dask scheduler {address}: {error}</source>
       <translation>Impossible de joindre l'ordonnanceur Dask {address} : {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="85" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="84" />
       <source>{mosaic}: {tiles} tiles</source>
       <translation>{mosaic} : {tiles} tuiles</translation>
     </message>
@@ -639,151 +624,166 @@
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <source>SCDSC model</source>
+      <translation>Modèle SCDSC</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <source>SCDSC model (*.npz)</source>
+      <translation>Modèle SCDSC (*.npz)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
+      <translation>Un fichier de modèle écrit par « Entraîner un modèle SCDSC » ou « Classification SCDSC ».</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="280" />
       <source>Device</source>
       <translation>Matériel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatique (GPU si disponible)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="277" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="282" />
       <source>CUDA GPU</source>
       <translation>GPU CUDA</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Où le réseau s'exécute. « Automatique » utilise un GPU CUDA s'il y en a un ; demander CUDA sans GPU est une erreur.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="288" />
       <source>Reference labels</source>
       <translation>Étiquettes de référence</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Raster facultatif d'étiquettes de référence (0 = non étiqueté) sur la même grille : le résultat est évalué par rapport à lui (précision globale, NMI, kappa, précision par classe).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="294" />
       <source>Clusters</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="296" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Raster d'étiquettes : 1..K par pixel classifié, 0 = sans données, avec un fichier de style (.qml) à côté.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="297" />
       <source>Confidence</source>
       <translation>Confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="294" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Raster facultatif de la plus grande affectation souple de chaque pixel (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="298" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="303" />
       <source>Overall accuracy</source>
       <translation>Précision globale</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
       <source>Normalized mutual information</source>
       <translation>Information mutuelle normalisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="300" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="305" />
       <source>Cohen's kappa</source>
       <translation>Kappa de Cohen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="361" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="366" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name} : impossible de charger le raster {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="379" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK : impossible de charger la couche {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="387" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK doit être une couche de polygones ou un raster, reçu {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="400" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Impossible d'importer la bibliothèque SCDSC : {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="413" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="418" />
       <source>Cancelled</source>
       <translation>Annulé</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="435" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="440" />
       <source>{name}: {size} pixels</source>
       <translation>{name} : {size} pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="460" />
       <source>selected bands</source>
       <translation>bandes sélectionnées</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="455" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="460" />
       <source>bands</source>
       <translation>bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="456" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="461" />
       <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
       <translation>INPUT nécessite au moins {n} {what} (la méthode projette les spectres sur {n} composantes principales), reçu {count} dans {name}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="465" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="470" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS doit être compris entre 2 et {max}, reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="468" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="473" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS doit être inférieur au nombre de pixels ({n}), reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="476" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="481" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} doit être un raster sur fichier (GDAL), reçu une couche {provider!r} {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="497" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="502" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK : impossible d'exporter la couche {layer!r} vers {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="500" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="505" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK : couche {layer!r} exportée vers {path}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="507" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="512" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Précision globale {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="515" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="520" />
       <source>per-class accuracy</source>
       <translation>précision par classe</translation>
     </message>

@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
-from qgis.core import QgsProcessingParameterFile
-
 from .base import DEVICES, ScdscAlgorithm
 
 
@@ -26,8 +24,7 @@ class ApplyAlgorithm(ScdscAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         """Declare the parameters (ids are frozen)."""
-        self._add(QgsProcessingParameterFile("MODEL", self.tr("SCDSC model"), fileFilter=self.tr(
-            "SCDSC model (*.npz)")), self.tr("A model file written by 'Train SCDSC model' or 'SCDSC clustering'."))
+        self._add_model()
         self._add_input()
         self._add_device()
         self._add_reference()

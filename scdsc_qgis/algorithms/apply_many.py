@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import (QgsProcessingException, QgsProcessingOutputMultipleLayers,
-                       QgsProcessingParameterBoolean, QgsProcessingParameterFile,
+                       QgsProcessingParameterBoolean,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterMultipleLayers,
                        QgsProcessingParameterNumber, QgsProcessingParameterString)
 
@@ -30,8 +30,7 @@ class ApplyManyAlgorithm(ScdscAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API name)
         """Declare the parameters (ids are frozen)."""
-        self._add(QgsProcessingParameterFile("MODEL", self.tr("SCDSC model"), fileFilter=self.tr(
-            "SCDSC model (*.npz)")), self.tr("A model file written by 'Train SCDSC model' or 'SCDSC clustering'."))
+        self._add_model()
         self._add(QgsProcessingParameterMultipleLayers("INPUTS", self.tr("Input rasters"), RASTER),
                   self.tr("The rasters to label; each must have the bands the model was trained on."))
         self._add(QgsProcessingParameterBoolean("CONFIDENCE", self.tr("Also write confidence mosaics"), False),

@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, List, Optional
 from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingException,
                        QgsProcessingLayerPostProcessorInterface, QgsProcessingOutputNumber,
                        QgsProcessingParameterBand, QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
-                       QgsProcessingParameterFileDestination, QgsProcessingParameterMapLayer,
+                       QgsProcessingParameterFile, QgsProcessingParameterFileDestination, QgsProcessingParameterMapLayer,
                        QgsProcessingParameterNumber, QgsProcessingParameterRasterDestination,
                        QgsProcessingParameterRasterLayer, QgsProcessingUtils, QgsRasterLayer, QgsVectorFileWriter,
                        QgsVectorLayer)
@@ -269,6 +269,11 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
         kind = INTEGER if param.kind == "int" else DOUBLE
         self._add(QgsProcessingParameterNumber(param.processing, label, kind, None, optional=True, **extra),
                   " ".join(parts), advanced=True)
+
+    def _add_model(self) -> None:
+        """MODEL: a saved model file."""
+        self._add(QgsProcessingParameterFile("MODEL", self.tr("SCDSC model"), fileFilter=self.tr(
+            "SCDSC model (*.npz)")), self.tr("A model file written by 'Train SCDSC model' or 'SCDSC clustering'."))
 
     def _add_device(self) -> None:
         """DEVICE (advanced)."""
