@@ -29,7 +29,7 @@ clean:
 	rm -rf $(OUT) build dist .pytest_cache .qgis-settings
 
 # ---- QGIS plugin (issue 4) ----------------------------------------------------------------------------------
-.PHONY: i18n zip install qgis-demo
+.PHONY: i18n zip release-zip install qgis-demo
 ZIP ?= dist/scdsc_qgis.zip
 PROFILE ?= default
 QGIS_PROFILES ?= $(HOME)/.local/share/QGIS/QGIS3/profiles
@@ -39,6 +39,13 @@ i18n:
 
 zip: i18n
 	@/usr/bin/python3 scripts/build_zip.py --output $(ZIP)
+
+# The zip for the plugin repository: the public addresses come from SCDSC_HOMEPAGE, SCDSC_TRACKER,
+# SCDSC_REPOSITORY and SCDSC_EMAIL, and the repository's upload rules must pass.
+VALIDATOR ?= ../shared/tools/qgis_plugin_validate.py
+release-zip: i18n
+	@/usr/bin/python3 scripts/build_zip.py --release --output $(ZIP)
+	@/usr/bin/python3 $(VALIDATOR) $(ZIP)
 
 install: setup i18n
 	@mkdir -p "$(QGIS_PROFILES)/$(PROFILE)/python/plugins"
