@@ -28,7 +28,7 @@ def test_provider_is_listed(qgis_process_env):
     rc, listing, stdout, stderr = run_json(["list"], env, cwd)
     assert rc == 0, stderr
     algorithms = listing["providers"]["scdsc"]["algorithms"]
-    assert set(algorithms) == {"scdsc:cluster", "scdsc:fit", "scdsc:apply", "scdsc:evaluate"}
+    assert set(algorithms) == {"scdsc:cluster", "scdsc:fit", "scdsc:apply", "scdsc:apply_many", "scdsc:evaluate"}
     assert algorithms["scdsc:cluster"]["name"] == "SCDSC clustering"
 
 
