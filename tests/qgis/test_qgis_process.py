@@ -82,3 +82,28 @@ def test_shipped_model_chains_cluster_with_a_native_algorithm(qgis_process_env, 
     values, sizes = np.unique(labels, return_counts=True)
     assert counts == dict(zip(values.tolist(), sizes.tolist()))
     assert set(counts) == {1, 2, 3} and sum(counts.values()) == labels.size
+
+
+def test_apply_many_from_the_shell(qgis_process_env, small_raster, tmp_path):
+    """qgis_process run scdsc:apply_many with two rasters (INPUTS repeated): one styled mosaic each, labelled as
+    scdsc:apply labels the same raster."""
+    env, cwd = qgis_process_env
+    image, _ = small_raster
+    second = write_raster(tmp_path / "second.tif", planted_cube(n_classes=3, size=16, bands=10, seed=5)[0])
+    model, labels = tmp_path / "model.npz", tmp_path / "labels.tif"
+    rc, _, stdout, stderr = run_json(["run", "scdsc:fit", "--", f"INPUT={image}", "N_CLUSTERS=3",
+                                      f"OUTPUT_MODEL={model}", f"OUTPUT={labels}", "PRETRAIN_EPOCHS=2", "EPOCHS=2"],
+                                     env, cwd)
+    assert rc == 0, stdout + stderr
+    rc, result, stdout, stderr = run_json(["run", "scdsc:apply_many", "--", f"MODEL={model}", f"INPUTS={image}",
+                                           f"INPUTS={second}", "WINDOW_ROWS=5",
+                                           f"OUTPUT_FOLDER={tmp_path / 'many'}"], env, cwd)
+    assert rc == 0, stdout + stderr
+    mosaics = result["results"]["MOSAICS"]
+    assert [os.path.basename(m) for m in mosaics] == ["small.vrt", "second.vrt"]
+    applied = tmp_path / "applied.tif"
+    rc, _, stdout, stderr = run_json(["run", "scdsc:apply", "--", f"MODEL={model}", f"INPUT={second}",
+                                      f"OUTPUT={applied}"], env, cwd)
+    assert rc == 0, stdout + stderr
+    assert np.array_equal(gdal.Open(mosaics[1]).ReadAsArray(), gdal.Open(str(applied)).ReadAsArray())
+    assert (tmp_path / "many" / "second.qml").is_file()
