@@ -206,12 +206,12 @@ class SCDSC(ClusterMixin, BaseEstimator):
     selection : {"ratio", "coherence"} or None
         Which training state is returned, without labels. "ratio": the refresh (fast) or epoch (paper) with the
         highest share of confident pixels (max soft assignment > 0.9; the start is eligible), as the official
-        code does (§2.14). "coherence": that state, unless the start partition is at least as spatially coherent
-        on the training pixels (share of 4-neighbour pairs in the same cluster) as its map; then the start is
-        returned: ``labels_`` holds the start partition on the training pixels, and the start state (the
+        code does (§2.14). "coherence": that state, unless the start partition is clearly more spatially coherent
+        on the training pixels than its map (share of 4-neighbour pairs in the same cluster, higher by at least
+        ``train.COHERENCE_MARGIN`` = 0.005); then the start is returned: ``labels_`` holds the start partition on the training pixels, and the start state (the
         pretrained network with the start's subspace bases) labels the other clustered pixels and is the model
         that ``predict`` and a saved model use. None: "ratio" in paper mode, "coherence" in fast mode (chosen on
-        Salinas-A, the Indian Pines subset and EnMAP Potsdam, docs/results.md). ``fit_info_["returned"]`` says
+        Salinas-A, the Indian Pines subset and EnMAP Potsdam, its margin also on the demo scene; docs/results.md). ``fit_info_["returned"]`` says
         which was returned.
     bf16 : bool, default=False
         bf16 autocast for the autoencoder (the affinity and the losses stay fp32).

@@ -233,7 +233,7 @@ PARAMS: Tuple[Param, ...] = (
           "paper) or the FINCH hierarchy cut to K", choices=("kmeans", "finch"), cli="--init", processing="INIT",
           label="Start partition"),
     Param("selection", None, "choice", "which training state is returned: the one with the most confident "
-          "pixels (the official code), or that one unless the start partition is at least as spatially coherent",
+          "pixels (the official code), or that one unless the start partition is clearly more spatially coherent",
           choices=("ratio", "coherence"), cli="--selection", processing="SELECTION", label="Returned state"),
     Param("bf16", False, "bool", "bf16 autocast for the autoencoder"),
     Param("device", "auto", "device", "torch device"),

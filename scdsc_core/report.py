@@ -224,12 +224,12 @@ def _returned_note(info: Dict[str, Any]) -> str:
     if start is None or selected is None:
         return ""
     if info.get("returned") == "start":
-        return (f"<p><strong>Training found no state more spatially coherent than its start</strong> (share of "
+        return (f"<p><strong>Training found no state as spatially coherent as its start</strong> (share of "
                 f"neighbouring pixels in the same cluster: start {start:.4f}, best trained state {selected:.4f}): "
-                "the map comes from the start state.</p>\n")
-    return (f"<p>The map comes from the trained state with the most confident pixels, more spatially coherent "
-            f"than the start (share of neighbouring pixels in the same cluster {selected:.4f} against "
-            f"{start:.4f}).</p>\n")
+                "the map is the start partition.</p>\n")
+    return (f"<p>The map comes from the trained state with the most confident pixels; the start was not clearly "
+            f"more spatially coherent (share of neighbouring pixels in the same cluster {selected:.4f} against "
+            f"{start:.4f} for the start).</p>\n")
 
 
 def _training_section(history: Sequence[dict], info: Dict[str, Any]) -> str:
