@@ -1039,8 +1039,8 @@
     </message>
     <message>
       <location filename="../scdsc_core/params.py" line="1" />
-      <source>Which training state is returned: the one with the most confident pixels (the official code), or that one unless the start partition is at least as spatially coherent.</source>
-      <translation>Welcher Trainingszustand zurückgegeben wird: der mit den meisten sicheren Pixeln (wie der offizielle Code), oder dieser, außer wenn die Startpartition räumlich mindestens ebenso zusammenhängend ist.</translation>
+      <source>Which training state is returned: the one with the most confident pixels (the official code), or that one unless the start partition is clearly more spatially coherent.</source>
+      <translation>Welcher Trainingszustand zurückgegeben wird: der mit den meisten sicheren Pixeln (wie der offizielle Code), oder dieser, außer wenn die Startpartition räumlich deutlich zusammenhängender ist.</translation>
     </message>
     <message>
       <location filename="../scdsc_core/params.py" line="1" />

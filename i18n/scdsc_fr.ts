@@ -1039,8 +1039,8 @@
     </message>
     <message>
       <location filename="../scdsc_core/params.py" line="1" />
-      <source>Which training state is returned: the one with the most confident pixels (the official code), or that one unless the start partition is at least as spatially coherent.</source>
-      <translation>L'état d'entraînement renvoyé : celui qui a le plus de pixels sûrs (le code officiel), ou celui-ci, sauf si la partition de départ est au moins aussi cohérente spatialement.</translation>
+      <source>Which training state is returned: the one with the most confident pixels (the official code), or that one unless the start partition is clearly more spatially coherent.</source>
+      <translation>L'état d'entraînement renvoyé : celui qui a le plus de pixels sûrs (le code officiel), ou celui-ci, sauf si la partition de départ est nettement plus cohérente spatialement.</translation>
     </message>
     <message>
       <location filename="../scdsc_core/params.py" line="1" />
