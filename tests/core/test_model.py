@@ -371,3 +371,14 @@ def test_scikit_learn_conventions():
     image, _ = _scene()
     with pytest.raises(ScdscError, match="y is not used"):  # the old fit(X, mask) signature, by position
         SCDSC(2, **QUICK).fit(image, np.ones((16, 16), bool))
+
+
+@pytest.mark.parametrize("check", ["check_parameters_default_constructible", "check_get_params_invariance",
+                                   "check_set_params", "check_estimators_unfitted",
+                                   "check_do_not_raise_errors_in_init_or_set_params", "check_mixin_order"])
+def test_the_scikit_learn_estimator_checks_that_apply_to_an_image_estimator(check):
+    """scikit-learn's own checks of the estimator's API. Its data checks feed (n_samples, n_features) tables and
+    do not apply: SCDSC clusters (H, W, B) images, since every pixel needs its neighbours (docs/architecture.md)."""
+    from sklearn.utils import estimator_checks
+
+    getattr(estimator_checks, check)("SCDSC", SCDSC(2, random_state=0))
