@@ -461,10 +461,8 @@ class SCDSC(ClusterMixin, BaseEstimator):
         import torch
 
         from . import __version__
-        from .finch import cut_to_k, finch, select_partition
-        from .preprocess import Preprocessor, finch_features, pca_image
-        from .train import (BoxFilter, ClusterData, TrainSettings, encode_all, kmeans_start, neighbour_pairs, pretrain,
-                            recalibrate_batchnorm, subspace_bases, train_full_batch, train_minibatch)
+        from .preprocess import Preprocessor, pca_image
+        from .train import BoxFilter, ClusterData, neighbour_pairs, pretrain, train_full_batch, train_minibatch
 
         timings: Dict[str, float] = {}
         clock = [time.perf_counter()]
@@ -501,18 +499,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
         train_pick = _tile_sample(rows_all, cols_all, sample, rng_sample) if sample else np.arange(rows_all.size)
         rows, cols = rows_all[train_pick], cols_all[train_pick]
         n_train = rows.size
-        settings = TrainSettings(
-            n_clusters=self.n_clusters, subspace_dim=self.subspace_dim, eta=float(self.eta), alpha=float(self.alpha),
-            beta=float(self._resolved("beta")), orth_weight=float(self.orth_weight),
-            learning_rate=float(self._resolved("learning_rate")),
-            pretrain_epochs=self._resolved("pretrain_epochs", n_train),
-            pretrain_batch_size=self._resolved("pretrain_batch_size"),
-            pretrain_tol=_MODE_DEFAULTS[self.mode]["_pretrain_tol"] if self.pretrain_epochs is None else 0.0,
-            epochs=self._resolved("epochs", n_train), batch_size=self._resolved("batch_size"),
-            refresh_every=self._resolved("refresh_every"), live_targets=bool(self._resolved("live_targets")),
-            patience=self._resolved("patience"),
-            kmeans_n_init=self._resolved("kmeans_n_init"), kmeans_sample=_MODE_DEFAULTS[self.mode]["_kmeans_sample"],
-            selection=self._resolved("selection"), bf16=bool(self.bf16), device=device)
+        settings = self._train_settings(n_train, device)
         full_batch = self.mode == "paper" or settings.batch_size == 0
         stages = _stage_slices(settings, n_train, rows_all.size, full_batch)
         log.info("SCDSC %s mode: K=%d, %d valid pixels, %d clustered, training on %d, device %s, seed %d",
@@ -527,29 +514,9 @@ class SCDSC(ClusterMixin, BaseEstimator):
         lap("preprocess")
 
         # ---- FINCH mini-clusters (§2.3, §2.5, §8)
-        stage = p.slice(*stages["finch"])
-        features = finch_features(X8, rows, cols, patch=self.finch_patch, n_components=self.finch_components,
-                                  random_state=rng_finch, progress=stage.slice(0.0, 0.4))
-        hierarchy = finch(features, device=str(device), progress=stage.slice(0.4, 1.0))
-        init = self._resolved("init")
-        finch_start = None
-        if init == "finch":
-            try:
-                finch_start = cut_to_k(hierarchy, features, self.n_clusters)[0]
-            except ScdscError as error:
-                message = f"init='finch' is not possible here ({error}); starting from k-means instead"
-                log.warning(message)
-                warnings.warn(message, ScdscWarning, stacklevel=2)
-                init = "kmeans"
-        del features
-        if self.mini_clusters == "pixels":  # the EDESC ablation: the non-local term becomes per-pixel self-training
-            groups, level_used = np.arange(n_train, dtype=np.int32), -1
-        else:
-            groups, level_used = select_partition(hierarchy, self.finch_level, self.n_clusters)
+        hierarchy, groups, level_used, init, finch_start = self._mini_clusters(
+            X8, rows, cols, rng_finch, p.slice(*stages["finch"]), device)
         n_groups = int(groups.max()) + 1
-        log.info("FINCH: clusters per level %s; using level %d with M=%d mini-clusters (sizes %d..%d)",
-                 hierarchy.n_clusters, level_used, n_groups, int(np.bincount(groups).min()),
-                 int(np.bincount(groups).max()))
         lap("finch")
 
         # ---- network inputs (§2.4), pretraining (§2.7)
@@ -564,19 +531,8 @@ class SCDSC(ClusterMixin, BaseEstimator):
         lap("pretrain")
 
         # ---- start partition (k-means, §2.8, or FINCH cut to K) + SVD bases
-        stage = p.slice(*stages["kmeans"])
-        stage(0.0, "k-means on the latents" if finch_start is None else "Latents of the FINCH start")
-        if self.mode == "fast":
-            recalibrate_batchnorm(net, patches_t, stage, settings.bf16, device)
-        Z = encode_all(net, patches_t, stage, settings.bf16, device)
-        if finch_start is None:
-            start_labels = kmeans_start(Z, self.n_clusters, settings.kmeans_n_init, kmeans_seed,
-                                        settings.kmeans_sample, rng_kmeans, stage.slice(0.1, 0.8))
-        else:
-            start_labels = finch_start.astype(np.int64)
-        stage(0.8, "Subspace bases")
-        bases = subspace_bases(Z, start_labels, self.n_clusters, self.subspace_dim, torch_svd)
-        del Z
+        start_labels, bases = self._start_partition(net, patches_t, settings, finch_start, kmeans_seed, rng_kmeans,
+                                                    torch_svd, p.slice(*stages["kmeans"]), device)
         lap("kmeans")
 
         # ---- clustering (§2.9-2.14; §7 levers in fast mode)
@@ -640,6 +596,69 @@ class SCDSC(ClusterMixin, BaseEstimator):
             "settings": {k: (str(v) if k == "device" else v) for k, v in vars(settings).items()},
             "versions": _versions(__version__),
         }
+
+    def _train_settings(self, n_train: int, device):
+        """The resolved hyperparameters of the training loops (mode defaults filled in for ``n_train`` pixels)."""
+        from .train import TrainSettings
+
+        return TrainSettings(
+            n_clusters=self.n_clusters, subspace_dim=self.subspace_dim, eta=float(self.eta), alpha=float(self.alpha),
+            beta=float(self._resolved("beta")), orth_weight=float(self.orth_weight),
+            learning_rate=float(self._resolved("learning_rate")),
+            pretrain_epochs=self._resolved("pretrain_epochs", n_train),
+            pretrain_batch_size=self._resolved("pretrain_batch_size"),
+            pretrain_tol=_MODE_DEFAULTS[self.mode]["_pretrain_tol"] if self.pretrain_epochs is None else 0.0,
+            epochs=self._resolved("epochs", n_train), batch_size=self._resolved("batch_size"),
+            refresh_every=self._resolved("refresh_every"), live_targets=bool(self._resolved("live_targets")),
+            patience=self._resolved("patience"),
+            kmeans_n_init=self._resolved("kmeans_n_init"), kmeans_sample=_MODE_DEFAULTS[self.mode]["_kmeans_sample"],
+            selection=self._resolved("selection"), bf16=bool(self.bf16), device=device)
+
+    def _mini_clusters(self, X8, rows, cols, rng_finch, stage, device):
+        """FINCH on the training pixels' patch features (§2.3, §2.5): ``(hierarchy, groups, level used, init,
+        FINCH start or None)``; ``init`` falls back to k-means (warned) when the hierarchy cannot be cut to K."""
+        from .finch import cut_to_k, finch, select_partition
+        from .preprocess import finch_features
+
+        features = finch_features(X8, rows, cols, patch=self.finch_patch, n_components=self.finch_components,
+                                  random_state=rng_finch, progress=stage.slice(0.0, 0.4))
+        hierarchy = finch(features, device=str(device), progress=stage.slice(0.4, 1.0))
+        init = self._resolved("init")
+        finch_start = None
+        if init == "finch":
+            try:
+                finch_start = cut_to_k(hierarchy, features, self.n_clusters)[0]
+            except ScdscError as error:
+                message = f"init='finch' is not possible here ({error}); starting from k-means instead"
+                log.warning(message)
+                warnings.warn(message, ScdscWarning, stacklevel=3)
+                init = "kmeans"
+        del features
+        if self.mini_clusters == "pixels":  # the EDESC ablation: the non-local term becomes per-pixel self-training
+            groups, level_used = np.arange(rows.size, dtype=np.int32), -1
+        else:
+            groups, level_used = select_partition(hierarchy, self.finch_level, self.n_clusters)
+        log.info("FINCH: clusters per level %s; using level %d with M=%d mini-clusters (sizes %d..%d)",
+                 hierarchy.n_clusters, level_used, int(groups.max()) + 1, int(np.bincount(groups).min()),
+                 int(np.bincount(groups).max()))
+        return hierarchy, groups, level_used, init, finch_start
+
+    def _start_partition(self, net, patches_t, settings, finch_start, kmeans_seed, rng_kmeans, torch_svd, stage,
+                         device):
+        """The start partition (k-means on the latents, §2.8, or the FINCH cut) and its SVD bases."""
+        from .train import encode_all, kmeans_start, recalibrate_batchnorm, subspace_bases
+
+        stage(0.0, "k-means on the latents" if finch_start is None else "Latents of the FINCH start")
+        if self.mode == "fast":
+            recalibrate_batchnorm(net, patches_t, stage, settings.bf16, device)
+        Z = encode_all(net, patches_t, stage, settings.bf16, device)
+        if finch_start is None:
+            start_labels = kmeans_start(Z, self.n_clusters, settings.kmeans_n_init, kmeans_seed,
+                                        settings.kmeans_sample, rng_kmeans, stage.slice(0.1, 0.8))
+        else:
+            start_labels = finch_start.astype(np.int64)
+        stage(0.8, "Subspace bases")
+        return start_labels, subspace_bases(Z, start_labels, self.n_clusters, self.subspace_dim, torch_svd)
 
     # ----------------------------------------------------------------------------------------------------------
     # Inference
