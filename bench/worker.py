@@ -117,7 +117,10 @@ class _ProgressLog:
     def _charge(self):
         cpu, peak = time.process_time(), _vmhwm_mb()
         self.cpu[self.stage] = round(self.cpu.get(self.stage, 0.0) + cpu - self.stage_cpu, 3)
-        self.peak_rise_mb[self.stage] = round(self.peak_rise_mb.get(self.stage, 0.0) + peak - self.stage_peak, 1)
+        # Linux keeps RSS counters per thread and syncs them lazily, so VmHWM read a moment later can be a few
+        # hundred kB lower than before (seen: -0.1 MB): a rise below zero is that rounding, not memory given back.
+        rise = max(0.0, peak - self.stage_peak)
+        self.peak_rise_mb[self.stage] = round(self.peak_rise_mb.get(self.stage, 0.0) + rise, 1)
         self.stage_cpu, self.stage_peak = cpu, peak
 
     def finish(self) -> Dict[str, float]:
