@@ -9,10 +9,11 @@ import os
 import signal
 import sys
 import time
+import warnings
 from typing import List, Optional
 
 from . import __version__
-from .errors import ScdscCancelled, ScdscError, ScdscStoppedAfterWriting
+from .errors import ScdscCancelled, ScdscError, ScdscStoppedAfterWriting, ScdscWarning
 from .params import exposed
 
 log = logging.getLogger("scdsc_core.cli")
@@ -300,6 +301,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                                                 logging.DEBUG if args.verbose > 1 else logging.WARNING)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     logging.captureWarnings(True)
+    # The core logs every ScdscWarning it raises (errors.warn_adjustment): print it once, as that log line.
+    warnings.filterwarnings("ignore", category=ScdscWarning)
     bar = None if args.quiet or args.command == "evaluate" else ProgressBar()
     previous = _stop_on_signals()
     written = []  # set once every output is in place: a later Ctrl+C must not claim that nothing was written

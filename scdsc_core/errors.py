@@ -1,5 +1,6 @@
 """Exception and warning types shared by every layer of SCDSC."""
 # SPDX-License-Identifier: GPL-2.0-or-later
+import warnings
 
 
 class ScdscError(Exception):
@@ -34,3 +35,10 @@ class ScdscStoppedAfterWriting(ScdscCancelled):
 class ScdscWarning(UserWarning):
     """Something was adjusted and the user should know (e.g. a FINCH level
     was missing and a finer one was used)."""
+
+
+def warn_adjustment(logger, message: str, stacklevel: int = 2) -> None:
+    """Report an adjustment the user should know of: logged on ``logger`` and warned as :class:`ScdscWarning`
+    (``stacklevel`` counted from the caller, as for ``warnings.warn``). The CLI shows the log line only."""
+    logger.warning(message)
+    warnings.warn(message, ScdscWarning, stacklevel=stacklevel + 1)

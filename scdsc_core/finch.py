@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
@@ -12,7 +11,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from .blas import eigh, matmul, mm
-from .errors import ScdscError, ScdscWarning
+from .errors import ScdscError, ScdscWarning, warn_adjustment
 from .params import is_int
 from .progress import Progress, as_progress
 
@@ -682,8 +681,7 @@ def select_partition(result: FinchResult, level: int = 1, min_clusters: int = 2)
     else:
         message = (f"{why}: even partition 0 has only {result.n_clusters[0]} group(s), fewer than {min_clusters}; "
                    f"using partition 0")
-    logger.warning(message)
-    warnings.warn(message, ScdscWarning, stacklevel=2)
+    warn_adjustment(logger, message)
     return result.partitions[used], int(used)
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from typing import List, Optional, Tuple
 
 import numpy as np
 from osgeo import gdal, ogr, osr
 
-from .errors import ScdscError, ScdscWarning
+from .errors import ScdscError, ScdscWarning, warn_adjustment
 from .raster import check_input_file
 
 gdal.UseExceptions()
@@ -25,8 +24,7 @@ _DEFAULT_GEOTRANSFORM = (0.0, 1.0, 0.0, 0.0, 0.0, 1.0)
 
 def _warn(message: str) -> None:
     """Log and warn (ScdscWarning), as the error contract asks for adjustments."""
-    log.warning(message)
-    warnings.warn(message, ScdscWarning, stacklevel=3)
+    warn_adjustment(log, message, stacklevel=2)
 
 
 def _split_uri(path) -> Tuple[str, Optional[str], Optional[int], Optional[str]]:

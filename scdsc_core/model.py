@@ -7,7 +7,6 @@ import logging
 import math
 import platform
 import time
-import warnings
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
@@ -17,7 +16,7 @@ from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 
 from . import params as _params
 from .blas import one_blas_thread
-from .errors import ScdscError, ScdscWarning
+from .errors import ScdscError, warn_adjustment
 from .progress import as_progress
 
 log = logging.getLogger("scdsc_core.model")
@@ -630,8 +629,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
                 finch_start = cut_to_k(hierarchy, features, self.n_clusters)[0]
             except ScdscError as error:
                 message = f"init='finch' is not possible here ({error}); starting from k-means instead"
-                log.warning(message)
-                warnings.warn(message, ScdscWarning, stacklevel=3)
+                warn_adjustment(log, message, stacklevel=3)
                 init = "kmeans"
         del features
         if self.mini_clusters == "pixels":  # the EDESC ablation: the non-local term becomes per-pixel self-training

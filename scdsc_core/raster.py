@@ -10,14 +10,13 @@ import math
 import os
 import re
 import stat
-import warnings
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from osgeo import gdal, gdal_array, osr
 
 from . import style as _style
-from .errors import ScdscError, ScdscWarning
+from .errors import ScdscError, warn_adjustment
 from .progress import as_progress
 from .outputs import _commit_temp, _discard_temp, _reserve_temp, _style_path, atomic_output  # noqa: F401
 # The GDAL-free half of the sources (re-exported: the I/O layer's callers find every source here).
@@ -275,8 +274,7 @@ class RasterSource:
                 raise ScdscError(self._no_valid_message())
             message = (f"{self.path}: {len(dead)} bands are nodata or NaN in every pixel and are not used: "
                        f"{described}")
-            log.warning(message)
-            warnings.warn(message, ScdscWarning, stacklevel=3)
+            warn_adjustment(log, message, stacklevel=3)
             self.dropped_bands = sorted(self.dropped_bands + dead)
             keep = [i for i in self.band_indices if i not in dead]
             self._require_two_bands(keep, bands)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -14,7 +13,7 @@ import torch
 from torch.nn import functional as F
 
 from .blas import eigh, matmul, mm, qr, svd
-from .errors import ScdscWarning
+from .errors import warn_adjustment
 from .network import ConvAutoencoder
 from .progress import Progress
 from .preprocess import reflect_index
@@ -550,8 +549,7 @@ def subspace_bases(Z: torch.Tensor, labels: np.ndarray, n_clusters: int, subspac
         message = ("k-means cluster(s) " + ", ".join(f"{j + 1} ({c} member(s))" for j, c in short)
                    + f" span fewer than d={subspace_dim} directions: the missing basis columns are random unit "
                    "vectors orthogonal to the others")
-        log.warning(message)
-        warnings.warn(message, ScdscWarning, stacklevel=2)
+        warn_adjustment(log, message)
     return filled.float()
 
 

@@ -113,3 +113,19 @@ def test_a_closed_pipe_on_stdout_gives_no_traceback(tmp_path, planted_raster):
     finally:
         os.close(write_end)
     assert "Traceback" not in run.stderr and run.returncode == 1, run.stderr
+
+
+def test_an_adjustment_is_reported_once(tmp_path):
+    """A band that is NaN everywhere is left out with a warning: the CLI prints it once (the core logs it and
+    also raises an ScdscWarning, which the CLI does not print again)."""
+    from tests.conftest import planted_cube
+
+    cube, _ = planted_cube(n_classes=3, size=16, bands=10)
+    cube[3] = np.nan
+    image = write_raster(tmp_path / "nan_band.tif", cube)
+    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1")
+    proc = subprocess.run([sys.executable, "-m", "scdsc_core", "-q", "cluster", image, str(tmp_path / "o.tif"),
+                           "-k", "3", "--epochs", "2", "--pretrain-epochs", "2"], capture_output=True, text=True,
+                          env=env, cwd=str(REPO), timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("bands are nodata or NaN in every pixel and are not used: 4 (band 4)") == 1, proc.stderr
