@@ -1,4 +1,9 @@
-"""FINCH mini-clusters (§2.5): exact blockwise cosine first neighbours and the FINCH partition hierarchy."""
+"""FINCH mini-clusters (§2.5): exact blockwise cosine first neighbours and the FINCH partition hierarchy.
+
+Why about 800 lines: the exact first-neighbour search (blockwise, memory-bounded, CPU and CUDA), the FINCH
+recursion, the cut to K clusters and the level selection are one algorithm with one set of tests
+(tests/core/test_finch.py); the estimator and the benchmarks use it only through its public functions.
+"""
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 

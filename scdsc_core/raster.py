@@ -1,4 +1,10 @@
-"""GDAL raster input/output: pixel sources, validity, blockwise reading, atomic GeoTIFF writing."""
+"""GDAL raster input/output: pixel sources, validity, blockwise reading, atomic GeoTIFF writing.
+
+Why one module of about 950 lines: it is the only place that talks to GDAL for rasters, and its two halves share
+the band, nodata and block rules (a writer mirrors its source's grid, dtype and nodata). The GDAL-free parts have
+left: the source protocol and ArraySource (source.py), output names and atomic renames (outputs.py). The next
+split, if it grows: the writers (RasterWriter, write_labels, write_float_raster) into writers.py.
+"""
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The bundled demo scene: a generated, georeferenced hyperspectral raster of six land-cover classes with its labels."""
+"""The bundled demo scene: a generated, georeferenced hyperspectral raster of six land-cover classes with its labels.
+
+Why about 500 lines: most of it is the spectral and spatial model of the scene (class spectra, parcels, mixing,
+noise), which the tests and the demo need to be plausible; it is data generation, not code the method uses.
+"""
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 

@@ -1,5 +1,10 @@
 """SCDSC objective (§2.9-2.12) and its training loops: pretraining, k-means + SVD start, full-batch and mini-batch
-clustering with model selection (§2.7-2.14, §7 levers 1-4)."""
+clustering with model selection (§2.7-2.14, §7 levers 1-4).
+
+Why about 800 lines: the loss terms, the two clustering loops that optimise them and the return rule share the
+same tensors and settings; splitting the objective from the loops would put one formula's two halves in two
+files. The BLAS-independent products are in blas.py, the network in network.py.
+"""
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
