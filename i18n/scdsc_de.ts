@@ -493,17 +493,7 @@
       <translation>Eingaberaster: wählen Sie mindestens einen Rasterlayer.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="72" />
-      <source>A Dask scheduler needs the packages dask and distributed.</source>
-      <translation>Ein Dask-Scheduler braucht die Pakete dask und distributed.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="74" />
-      <source>Cannot reach the Dask scheduler {address}: {error}</source>
-      <translation>Der Dask-Scheduler {address} ist nicht erreichbar: {error}</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="84" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="79" />
       <source>{mosaic}: {tiles} tiles</source>
       <translation>{mosaic}: {tiles} Kacheln</translation>
     </message>

@@ -493,17 +493,7 @@
       <translation>Rasters en entrée : choisissez au moins une couche raster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="72" />
-      <source>A Dask scheduler needs the packages dask and distributed.</source>
-      <translation>Un ordonnanceur Dask nécessite les paquets dask et distributed.</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="74" />
-      <source>Cannot reach the Dask scheduler {address}: {error}</source>
-      <translation>Impossible de joindre l'ordonnanceur Dask {address} : {error}</translation>
-    </message>
-    <message>
-      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="84" />
+      <location filename="../scdsc_qgis/algorithms/apply_many.py" line="79" />
       <source>{mosaic}: {tiles} tiles</source>
       <translation>{mosaic} : {tiles} tuiles</translation>
     </message>

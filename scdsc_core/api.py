@@ -329,18 +329,12 @@ def check_model_input(model: PathLike, input: PathLike, bands: BandSpec = None, 
 
 def _open_for_model(input, bands, n_features_in: int, fit_info: Dict[str, Any], zero_is_nodata):
     """The raster opened with the model's band selection (``fit_info``: the training raster's bands)."""
-    from .raster import open_raster
+    from .modelfile import recorded_bands
+    from .raster import _open_gdal_raster, open_raster
 
-    if bands is None:
-        recorded = fit_info.get("band_indices") or None
-        total = fit_info.get("source_band_count") or 0
-        probe = open_raster(input, None, zero_is_nodata=zero_is_nodata)
-        if recorded and getattr(probe, "source_band_count", None) == total:
-            bands = recorded
-        else:
-            source = probe
-            bands = None
-    source = open_raster(input, bands, zero_is_nodata=zero_is_nodata) if bands is not None else source
+    if bands is None:  # the file's band count from its header: the raster is read (and scanned) once, below
+        bands = recorded_bands(fit_info, _open_gdal_raster(input).RasterCount)
+    source = open_raster(input, bands, zero_is_nodata=zero_is_nodata)
     if source.n_bands != n_features_in:
         raise ScdscError(f"the model was trained on {n_features_in} bands but {input} gives "
                          f"{source.n_bands} selected bands: choose the same bands as in training")

@@ -267,26 +267,18 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
 
 def _apply_many(args: argparse.Namespace, progress):
     """``apply-many``: in this process, on a LocalCluster of ``--workers`` processes, or on ``--scheduler``."""
-    from .distributed import apply_many
+    from .distributed import apply_many, connect, dask_distributed
 
     common = dict(confidence=args.confidence, window_rows=args.window_rows, progress=progress)
     if not args.workers and not args.scheduler:
         return apply_many(args.model, args.inputs, args.out_dir, **common)
-    try:
-        import distributed
-    except ImportError:
-        raise ScdscError("--workers and --scheduler need the packages dask and distributed (make setup installs "
-                         "them)") from None
-    if args.workers is not None and args.workers < 1:
-        raise ScdscError(f"--workers must be at least 1, got {args.workers}")
     if args.scheduler:
-        try:
-            client = distributed.Client(args.scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise ScdscError(f"cannot reach the Dask scheduler {args.scheduler}: {exc}") from None
-        with client:
+        with connect(args.scheduler) as client:
             log.warning("Dask dashboard: %s", client.dashboard_link)
             return apply_many(args.model, args.inputs, args.out_dir, client=client, **common)
+    if args.workers < 1:
+        raise ScdscError(f"--workers must be at least 1, got {args.workers}")
+    distributed = dask_distributed()
     with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                   silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
         print(f"dashboard   {client.dashboard_link}", file=sys.stderr)
@@ -322,7 +314,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             print("cancelled after every output was written: the outputs are complete", file=sys.stderr)
         else:
             print("cancelled: no output was written", file=sys.stderr)
-        return 128 + exc.signum if hasattr(exc, "signum") else EXIT_CANCELLED
+        signum = getattr(exc, "signum", None)  # KeyboardInterrupt has none: Ctrl+C
+        return 128 + signum if signum else EXIT_CANCELLED
     except BrokenPipeError:
         # The reader of stdout went away (``... | head``): every output was already written, only the summary is
         # cut short. Point stdout at /dev/null so that Python's exit flush raises no second error (Python docs,

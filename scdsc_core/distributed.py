@@ -36,6 +36,7 @@ class ManyResult:
     mosaic: str
     tiles: List[str] = field(default_factory=list)
     confidence: Optional[str] = None
+    confidence_tiles: List[str] = field(default_factory=list)
     cluster_sizes: List[int] = field(default_factory=list)
 
 
@@ -65,26 +66,42 @@ def windows(height: int, rows: int) -> List[Tuple[int, int]]:
     return [(row0, min(height, row0 + rows)) for row0 in range(0, height, rows)]
 
 
-def _model_bands(info: Dict[str, Any], path: str) -> Tuple[List[int], Tuple[int, int], Any, str]:
-    """The bands of ``path`` the model applies to (as ``apply`` chooses them), its shape, geotransform and CRS;
-    read from the header only."""
-    from .raster import _open_gdal_raster, parse_bands
+def _model_bands(info: Dict[str, Any], path: str) -> Tuple[List[int], int]:
+    """The bands of ``path`` the model applies to (as ``apply`` chooses them) and its number of rows, read from
+    the header only."""
+    from .modelfile import recorded_bands
+    from .raster import _open_gdal_raster, flagged_bands, parse_bands
 
     dataset = _open_gdal_raster(path)
     count = dataset.RasterCount
-    fit_info = info.get("fit_info") or {}
-    recorded = fit_info.get("band_indices") or None
-    if recorded and fit_info.get("source_band_count") == count:
-        bands = [int(b) for b in recorded]
-    else:
-        bands = [i for i in range(1, count + 1)
-                 if (dataset.GetRasterBand(i).GetMetadataItem("bbl") or "1").strip() not in ("0", "0.0")]
+    bands = recorded_bands(info.get("fit_info") or {}, count)
+    if bands is None:
+        bad = set(flagged_bands(dataset))
+        bands = [i for i in range(1, count + 1) if i not in bad]
     bands = parse_bands(bands, count)
     if len(bands) != info["n_features_in"]:
         raise ScdscError(f"the model was trained on {info['n_features_in']} bands but {path} gives {len(bands)} "
                          "selected bands: choose the same bands as in training")
-    return bands, (dataset.RasterYSize, dataset.RasterXSize), dataset.GetGeoTransform(can_return_null=True), \
-        dataset.GetProjection() or ""
+    return bands, int(dataset.RasterYSize)
+
+
+def dask_distributed():
+    """The ``distributed`` package, or an ScdscError saying how to get it (it is optional)."""
+    try:
+        import distributed
+    except ImportError:
+        raise ScdscError("a Dask cluster needs the packages dask and distributed (make setup installs them)") \
+            from None
+    return distributed
+
+
+def connect(address: str):
+    """A ``distributed.Client`` on the scheduler at ``address``, or one ScdscError line within 10 s."""
+    distributed = dask_distributed()
+    try:
+        return distributed.Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise ScdscError(f"cannot reach the Dask scheduler {address}: {exc}") from None
 
 
 @functools.lru_cache(maxsize=4)
@@ -97,9 +114,10 @@ def _cached_model(path: str, mtime_ns: int):
     return estimator
 
 
-def label_window(model: str, path: str, bands: Sequence[int], row0: int, row1: int, tile: str,
+def label_window(model: str, path: str, bands: Sequence[int], height: int, row0: int, row1: int, tile: str,
                  confidence_tile: Optional[str] = None, zero_is_nodata: bool = False) -> Dict[str, Any]:
-    """One task: label rows ``row0:row1`` of ``path`` and write them to ``tile`` (and ``confidence_tile``).
+    """One task: label rows ``row0:row1`` of ``path`` (``height`` rows in all) and write them to ``tile`` (and
+    ``confidence_tile``).
 
     Reads its rows plus the halo itself; returns the tile paths and the cluster sizes of its rows.
     """
@@ -109,7 +127,6 @@ def label_window(model: str, path: str, bands: Sequence[int], row0: int, row1: i
 
     estimator = _cached_model(model, os.stat(model).st_mtime_ns)
     halo = estimator.patch_size // 2
-    height = _header_height(path)
     first, last = max(0, row0 - halo), min(height, row1 + halo)
     source = RasterSource(path, list(bands), zero_is_nodata=zero_is_nodata, rows=(first, last))
     labels = np.full(source.shape, -1, dtype=np.int32)
@@ -130,12 +147,6 @@ def label_window(model: str, path: str, bands: Sequence[int], row0: int, row1: i
     kept = labels[own]
     return {"tile": tile, "confidence": confidence_tile,
             "sizes": np.bincount(kept[kept >= 0], minlength=k).astype(int).tolist()}
-
-
-def _header_height(path: str) -> int:
-    from .raster import _open_gdal_raster
-
-    return int(_open_gdal_raster(path).RasterYSize)
 
 
 def apply_many(model, inputs, out_dir, *, confidence: bool = False, client=None, window_rows: Optional[int] = None,
@@ -175,15 +186,15 @@ def apply_many(model, inputs, out_dir, *, confidence: bool = False, client=None,
     rows = int(window_rows or DEFAULT_WINDOW_ROWS)
     jobs, results = [], []
     for path, stem in zip(paths, stems):
-        bands, shape, _, _ = _model_bands(info, path)  # every input is checked before any task starts
+        bands, height = _model_bands(info, path)  # every input is checked before any task starts
         folder = os.path.join(out_dir, f"{stem}.tiles")
         os.makedirs(folder, exist_ok=True)
         result = ManyResult(path, os.path.join(out_dir, f"{stem}.vrt"),
                             confidence=os.path.join(out_dir, f"{stem}_confidence.vrt") if confidence else None)
-        for row0, row1 in windows(shape[0], rows):
+        for row0, row1 in windows(height, rows):
             tile = os.path.join(folder, f"{stem}_r{row0:06d}.tif")
             conf_tile = os.path.join(folder, f"{stem}_r{row0:06d}_confidence.tif") if confidence else None
-            jobs.append((result, (model, path, bands, row0, row1, tile, conf_tile, zero_is_nodata)))
+            jobs.append((result, (model, path, bands, height, row0, row1, tile, conf_tile, zero_is_nodata)))
         results.append(result)
     done = 0
     try:
@@ -213,26 +224,29 @@ def apply_many(model, inputs, out_dir, *, confidence: bool = False, client=None,
         result.tiles.sort()
         _mosaic(result.mosaic, result.tiles, int(info["hyperparameters"]["n_clusters"]))
         if confidence:
-            conf_tiles = sorted(t[:-4] + "_confidence.tif" for t in result.tiles)
-            _mosaic(result.confidence, conf_tiles, None)
+            result.confidence_tiles.sort()
+            _mosaic(result.confidence, result.confidence_tiles, None)
     return results
 
 
 def _collect(result: ManyResult, out: Dict[str, Any]) -> None:
     result.tiles.append(out["tile"])
+    if out["confidence"]:
+        result.confidence_tiles.append(out["confidence"])
     sizes = out["sizes"]
     result.cluster_sizes = [a + b for a, b in zip(result.cluster_sizes, sizes)] if result.cluster_sizes else sizes
 
 
 def _remove_tiles(jobs) -> None:
     """A cancelled or failed run leaves no tile (finished tasks' tiles included) and no empty tile folder."""
-    for _, args in jobs:
-        for name in (args[5], args[6]):
-            if name:
-                for path in (name, os.path.splitext(name)[0] + ".qml", name + ".aux.xml"):
-                    if os.path.exists(path):
-                        os.remove(path)
-    for folder in {os.path.dirname(args[5]) for _, args in jobs}:
+    from .outputs import claimed_files
+
+    tiles = [(args[6], args[7]) for _, args in jobs]
+    for name in (name for pair in tiles for name in pair if name):
+        for path in claimed_files(name, styled=True):  # the tile, its style and its GDAL sidecars
+            if os.path.exists(path):
+                os.remove(path)
+    for folder in {os.path.dirname(tile) for tile, _ in tiles}:
         if os.path.isdir(folder) and not os.listdir(folder):
             os.rmdir(folder)
 

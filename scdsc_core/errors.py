@@ -22,6 +22,8 @@ class ScdscCancelled(Exception):
     """
 
     outputs_complete = False
+    #: The signal that stopped the run (SIGTERM, ...), or None for a cancel from the caller.
+    signum = None
 
 
 class ScdscStoppedAfterWriting(ScdscCancelled):

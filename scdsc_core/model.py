@@ -794,9 +794,9 @@ def _thread_limit(n_threads: Optional[int]):
     if n_threads is None:
         yield
         return
-    problems = _params.problems({**{p.name: p.default for p in _params.PARAMS}, "n_threads": n_threads})
-    if problems:
-        raise ScdscError(problems[0])
+    problem = _params.BY_NAME["n_threads"].problem(n_threads)
+    if problem:
+        raise ScdscError(problem)
     import torch
     from threadpoolctl import threadpool_limits
 

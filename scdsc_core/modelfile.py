@@ -7,7 +7,7 @@ import json
 import math
 import os
 import zipfile
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -121,6 +121,15 @@ def save_model(estimator, path) -> None:
                 stream.write(archive.getbuffer())
         except OSError as exc:
             raise ScdscError(f"cannot write model file {path}: {exc.strerror or exc}") from None
+
+
+def recorded_bands(fit_info: Dict[str, Any], band_count: int) -> Optional[List[int]]:
+    """The training raster's band selection, when a raster of ``band_count`` bands is laid out like it (same
+    number of bands in the file); else None (then the raster's own default selection applies)."""
+    recorded = fit_info.get("band_indices") or None
+    if recorded and fit_info.get("source_band_count") == band_count:
+        return [int(b) for b in recorded]
+    return None
 
 
 def load_model(path):

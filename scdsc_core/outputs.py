@@ -428,5 +428,5 @@ def output_set() -> Iterator[Callable[[str], str]]:
         names = ", ".join(signal.Signals(signum).name for signum in dict.fromkeys(received))
         stopped = ScdscStoppedAfterWriting(f"stopped by {names} after every output was written: the outputs are "
                                            "complete")
-        stopped.signum = received[0]
+        stopped.signum = received[0]  # the first one decides the exit code
         raise stopped

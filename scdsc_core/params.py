@@ -155,6 +155,12 @@ class Param:
             return "None or " + text if self.kind != "bool" else "None, True or False"
         return text
 
+    def problem(self, value) -> Optional[str]:
+        """The message for ``value`` when it breaks the rule ("epochs must be None or an integer >= 1, got 0")."""
+        if self.check(value):
+            return None
+        return f"{self.name} must be {self.rule()}{_bound_message(self, value)}, got {_shown(value)}"
+
     def bound(self) -> Optional[int]:
         """The upper bound a message names when an integer is too large (None when the rule names its own)."""
         if self.kind != "int" or self.bound_note or self.range_text or self.maximum is not None:
@@ -256,12 +262,7 @@ CHOICE_LABELS: Dict[str, Dict[str, str]] = {
 def problems(values: Dict[str, Any]) -> List[str]:
     """Every broken rule of ``values`` (name -> value), as messages: "epochs must be None or an integer >= 1,
     got 0"."""
-    out = []
-    for p in PARAMS:
-        value = values[p.name]
-        if not p.check(value):
-            out.append(f"{p.name} must be {p.rule()}{_bound_message(p, value)}, got {_shown(value)}")
-    return out
+    return [message for p in PARAMS if (message := p.problem(values[p.name])) is not None]
 
 
 def _bound_message(p: Param, value) -> str:

@@ -134,6 +134,12 @@ def check_input_file(path: str, what: str, folders: bool = False) -> None:
         raise ScdscError(f"{what} {path} is not a regular file (a pipe, device or socket); give a file")
 
 
+def flagged_bands(dataset) -> List[int]:
+    """The 1-based bands whose metadata says ``bbl=0`` (the EnMAP bad-band convention): left out by default."""
+    return [index for index in range(1, dataset.RasterCount + 1)
+            if (dataset.GetRasterBand(index).GetMetadataItem("bbl") or "").strip() in ("0", "0.0")]
+
+
 def _open_gdal_raster(path: str, what: str = "input raster"):
     """Open ``path`` read-only as a GDAL raster, or raise ScdscError naming the file."""
     # GDAL also opens virtual paths (/vsizip/...) and driver-prefixed names (NETCDF:"f.nc":var).
@@ -250,13 +256,8 @@ class RasterSource:
         if explicit:
             indices = parse_bands(bands, count)
         else:
-            indices = []
-            for index in range(1, count + 1):
-                bbl = dataset.GetRasterBand(index).GetMetadataItem("bbl")
-                if bbl is not None and bbl.strip() in ("0", "0.0"):
-                    self.dropped_bands.append(index)
-                else:
-                    indices.append(index)
+            self.dropped_bands = flagged_bands(dataset)
+            indices = [index for index in range(1, count + 1) if index not in self.dropped_bands]
             if self.dropped_bands:
                 log.info("%s: %d of %d bands are flagged bad (bbl=0) and are not used: %s", self.path,
                          len(self.dropped_bands), count, _band_list_text(self.dropped_bands))

@@ -56,23 +56,18 @@ class ApplyManyAlgorithm(ScdscAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """Call ``scdsc_core.distributed.apply_many`` (on a Dask client when an address is given)."""
         self._core_api(feedback)
-        from scdsc_core.distributed import apply_many
+        from scdsc_core.distributed import apply_many, connect
+        from scdsc_core.errors import ScdscError
 
         folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
         address = self.parameterAsString(parameters, "SCHEDULER", context).strip()
         window_rows = self.parameterAsInt(parameters, "WINDOW_ROWS", context) if self._is_set(
             parameters, "WINDOW_ROWS") else None
         kwargs = dict(confidence=self.parameterAsBool(parameters, "CONFIDENCE", context), window_rows=window_rows)
-        client = None
-        if address:
-            try:
-                import distributed
-                client = distributed.Client(address, timeout="10s")
-            except ImportError:
-                raise QgsProcessingException(self.tr("A Dask scheduler needs the packages dask and distributed."))
-            except (OSError, TimeoutError) as error:
-                raise QgsProcessingException(self.tr("Cannot reach the Dask scheduler {address}: {error}").format(
-                    address=address, error=error))
+        try:
+            client = connect(address) if address else None
+        except ScdscError as error:
+            raise QgsProcessingException(str(error))
         try:
             results = self._run_core(apply_many, feedback, self.parameterAsFile(parameters, "MODEL", context),
                                      self._inputs, folder, client=client, **kwargs)
