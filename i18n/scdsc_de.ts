@@ -33,8 +33,8 @@
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="100" />
-      <source>Raster to cluster (any GDAL raster with at least 8 bands).</source>
-      <translation>Zu clusterndes Raster (jedes GDAL-Raster mit mindestens 8 Kanälen).</translation>
+      <source>Raster to cluster (any GDAL raster with at least 3 bands).</source>
+      <translation>Zu clusterndes Raster (jedes GDAL-Raster mit mindestens 3 Bändern).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="101" />
@@ -217,152 +217,167 @@
       <translation>Glättungsfenster</translation>
     </message>
     <message>
+      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <source>auto: min(8, bands)</source>
+      <translation>auto: min(8, Bänder)</translation>
+    </message>
+    <message>
       <location filename="../scdsc_qgis/dock.py" line="188" />
+      <source>Pixel PCA components (network input channels); at most the number of bands.</source>
+      <translation>PCA-Komponenten der Pixel (Eingangskanäle des Netzes); höchstens die Anzahl der Bänder.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="190" />
+      <source>PCA components</source>
+      <translation>PCA-Komponenten</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="192" />
       <source>Seed</source>
       <translation>Startwert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="190" />
+      <location filename="../scdsc_qgis/dock.py" line="194" />
       <source>Automatic</source>
       <translation>Automatisch</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="190" />
+      <location filename="../scdsc_qgis/dock.py" line="194" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="190" />
+      <location filename="../scdsc_qgis/dock.py" line="194" />
       <source>CUDA GPU</source>
       <translation>CUDA-GPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="192" />
+      <location filename="../scdsc_qgis/dock.py" line="196" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="196" />
+      <location filename="../scdsc_qgis/dock.py" line="200" />
       <source>Run</source>
       <translation>Ausführen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="198" />
+      <location filename="../scdsc_qgis/dock.py" line="202" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="218" />
+      <location filename="../scdsc_qgis/dock.py" line="222" />
       <source>Result</source>
       <translation>Ergebnis</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="224" />
+      <location filename="../scdsc_qgis/dock.py" line="228" />
       <source>Cluster</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="224" />
+      <location filename="../scdsc_qgis/dock.py" line="228" />
       <source>Pixels</source>
       <translation>Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="224" />
+      <location filename="../scdsc_qgis/dock.py" line="228" />
       <source>Share</source>
       <translation>Anteil</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="294" />
+      <location filename="../scdsc_qgis/dock.py" line="299" />
       <source>Input raster: choose a raster layer of the project (none is selected).</source>
       <translation>Eingaberaster: Wählen Sie einen Raster-Layer des Projekts (keiner ausgewählt).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="347" />
+      <location filename="../scdsc_qgis/dock.py" line="352" />
       <source>SCDSC clustering of {}</source>
       <translation>SCDSC-Clustering von {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="355" />
+      <location filename="../scdsc_qgis/dock.py" line="360" />
       <source>Starting…</source>
       <translation>Start…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="362" />
+      <location filename="../scdsc_qgis/dock.py" line="367" />
       <source>Could not start the clustering: {}</source>
       <translation>Das Clustering konnte nicht gestartet werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="368" />
+      <location filename="../scdsc_qgis/dock.py" line="373" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="427" />
+      <location filename="../scdsc_qgis/dock.py" line="432" />
       <source>The clustering finished, but its result could not be shown: {}</source>
       <translation>Das Clustering ist fertig, aber das Ergebnis konnte nicht angezeigt werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="444" />
+      <location filename="../scdsc_qgis/dock.py" line="449" />
       <source>Cancelled: nothing was written.</source>
       <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="449" />
+      <location filename="../scdsc_qgis/dock.py" line="454" />
       <source>Failed.</source>
       <translation>Fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="469" />
+      <location filename="../scdsc_qgis/dock.py" line="474" />
       <source>the algorithm returned no label raster</source>
       <translation>der Algorithmus hat kein Klassenraster zurückgegeben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="476" />
+      <location filename="../scdsc_qgis/dock.py" line="481" />
       <source>{} – SCDSC confidence</source>
       <translation>{} – SCDSC-Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="480" />
+      <location filename="../scdsc_qgis/dock.py" line="485" />
       <source>{} – SCDSC clusters</source>
       <translation>{} – SCDSC-Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="490" />
+      <location filename="../scdsc_qgis/dock.py" line="495" />
       <source>Done: {} clusters in {}</source>
       <translation>Fertig: {} Cluster in {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="493" />
+      <location filename="../scdsc_qgis/dock.py" line="498" />
       <source>Added {}.</source>
       <translation>{} hinzugefügt.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="502" />
+      <location filename="../scdsc_qgis/dock.py" line="507" />
       <source>Cluster {}</source>
       <translation>Cluster {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="522" />
+      <location filename="../scdsc_qgis/dock.py" line="527" />
       <source>No evaluation against the reference was returned.</source>
       <translation>Es wurde keine Bewertung gegen die Referenz zurückgegeben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="523" />
+      <location filename="../scdsc_qgis/dock.py" line="528" />
       <source>Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}</source>
       <translation>Gegen die Referenz: OA {:.3f} · NMI {:.3f} · Kappa {:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="539" />
+      <location filename="../scdsc_qgis/dock.py" line="544" />
       <source>Bands: {}</source>
       <translation>Kanäle: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="551" />
+      <location filename="../scdsc_qgis/dock.py" line="556" />
       <source>all {} bands</source>
       <translation>alle {} Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="559" />
+      <location filename="../scdsc_qgis/dock.py" line="564" />
       <source>{} of {} bands</source>
       <translation>{} von {} Kanälen</translation>
     </message>
@@ -603,177 +618,182 @@
       <translation>0 = {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
       <source>Empty: the mode's default.</source>
       <translation>Leer: der Standardwert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
+      <source>Empty: {meaning}.</source>
+      <translation>Leer: {meaning}.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="271" />
       <source>0 also means the mode's default, as in earlier versions.</source>
       <translation>0 bedeutet wie in früheren Versionen ebenfalls den Standardwert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
       <source>SCDSC model</source>
       <translation>SCDSC-Modell</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
       <source>SCDSC model (*.npz)</source>
       <translation>SCDSC-Modell (*.npz)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="279" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
       <translation>Eine Modelldatei aus „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="280" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatisch (GPU, falls vorhanden)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="282" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
       <source>CUDA GPU</source>
       <translation>CUDA-GPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Wo das Netz läuft. „Automatisch“ verwendet eine CUDA-GPU, falls vorhanden; CUDA ohne vorhandene GPU anzufordern ist ein Fehler.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="288" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Reference labels</source>
       <translation>Referenzklassen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Optionales Referenzklassenraster (0 = unbeschriftet) im selben Raster-Gitter: Das Ergebnis wird damit bewertet (Gesamtgenauigkeit, NMI, Kappa, Genauigkeit je Klasse).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="294" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="297" />
       <source>Clusters</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="296" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Klassenraster: 1..K je geclustertem Pixel, 0 = NoData, mit einer Stildatei (.qml) daneben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="297" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="300" />
       <source>Confidence</source>
       <translation>Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="302" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Optionales Raster der größten weichen Zuordnung jedes Pixels (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="303" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="306" />
       <source>Overall accuracy</source>
       <translation>Gesamtgenauigkeit</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
       <source>Normalized mutual information</source>
       <translation>Normierte Transinformation</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="305" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="308" />
       <source>Cohen's kappa</source>
       <translation>Cohens Kappa</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="366" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="369" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name}: Das Raster {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="379" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK: Der Layer {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="387" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="390" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK muss ein Polygon-Layer oder ein Raster sein, erhalten: {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="400" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Die SCDSC-Kernbibliothek kann nicht importiert werden: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="418" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="421" />
       <source>Cancelled</source>
       <translation>Abgebrochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="440" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="443" />
       <source>{name}: {size} pixels</source>
       <translation>{name}: {size} Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="460" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="463" />
       <source>selected bands</source>
       <translation>ausgewählte Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="460" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="463" />
       <source>bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="461" />
-      <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
-      <translation>INPUT braucht mindestens {n} {what} (die Methode projiziert die Spektren auf {n} Hauptkomponenten), erhalten: {count} in {name}</translation>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="464" />
+      <source>INPUT needs at least {n} {what}, got {count} in {name}</source>
+      <translation>INPUT braucht mindestens {n} {what}, {name} hat {count}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="470" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="472" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS muss zwischen 2 und {max} liegen, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="473" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="475" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS muss kleiner als die Anzahl der Pixel ({n}) sein, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="481" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="483" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} muss ein dateibasiertes (GDAL-)Raster sein, erhalten: {provider!r}-Layer {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="502" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="504" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK: Der Layer {layer!r} kann nicht nach {path} exportiert werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="505" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="507" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK: Layer {layer!r} nach {path} exportiert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="512" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="514" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Gesamtgenauigkeit {oa:.4f}, NMI {nmi:.4f}, Kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="520" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="522" />
       <source>per-class accuracy</source>
       <translation>Genauigkeit je Klasse</translation>
     </message>
@@ -921,6 +941,21 @@
       <location filename="../scdsc_qgis/provider.py" line="28" />
       <source>SCDSC deep subspace clustering</source>
       <translation>SCDSC Deep Subspace Clustering</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Pixel PCA components</source>
+      <translation>PCA-Komponenten der Pixel</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Pixel PCA components (network input channels); at most the number of bands.</source>
+      <translation>PCA-Komponenten der Pixel (Eingangskanäle des Netzes); höchstens die Anzahl der Bänder.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>min(8, the number of bands)</source>
+      <translation>min(8, Anzahl der Bänder)</translation>
     </message>
     <message>
       <location filename="../scdsc_core/params.py" line="1" />

@@ -33,8 +33,8 @@
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="100" />
-      <source>Raster to cluster (any GDAL raster with at least 8 bands).</source>
-      <translation>Raster à classifier (tout raster GDAL avec au moins 8 bandes).</translation>
+      <source>Raster to cluster (any GDAL raster with at least 3 bands).</source>
+      <translation>Raster à partitionner (tout raster GDAL d'au moins 3 bandes).</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="101" />
@@ -217,152 +217,167 @@
       <translation>Fenêtre de lissage</translation>
     </message>
     <message>
+      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <source>auto: min(8, bands)</source>
+      <translation>auto : min(8, bandes)</translation>
+    </message>
+    <message>
       <location filename="../scdsc_qgis/dock.py" line="188" />
+      <source>Pixel PCA components (network input channels); at most the number of bands.</source>
+      <translation>Composantes ACP des pixels (canaux d'entrée du réseau) ; au plus le nombre de bandes.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="190" />
+      <source>PCA components</source>
+      <translation>Composantes ACP</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="192" />
       <source>Seed</source>
       <translation>Graine</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="190" />
+      <location filename="../scdsc_qgis/dock.py" line="194" />
       <source>Automatic</source>
       <translation>Automatique</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="190" />
+      <location filename="../scdsc_qgis/dock.py" line="194" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="190" />
+      <location filename="../scdsc_qgis/dock.py" line="194" />
       <source>CUDA GPU</source>
       <translation>GPU CUDA</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="192" />
+      <location filename="../scdsc_qgis/dock.py" line="196" />
       <source>Device</source>
       <translation>Matériel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="196" />
+      <location filename="../scdsc_qgis/dock.py" line="200" />
       <source>Run</source>
       <translation>Exécuter</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="198" />
+      <location filename="../scdsc_qgis/dock.py" line="202" />
       <source>Cancel</source>
       <translation>Annuler</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="218" />
+      <location filename="../scdsc_qgis/dock.py" line="222" />
       <source>Result</source>
       <translation>Résultat</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="224" />
+      <location filename="../scdsc_qgis/dock.py" line="228" />
       <source>Cluster</source>
       <translation>Classe</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="224" />
+      <location filename="../scdsc_qgis/dock.py" line="228" />
       <source>Pixels</source>
       <translation>Pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="224" />
+      <location filename="../scdsc_qgis/dock.py" line="228" />
       <source>Share</source>
       <translation>Part</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="294" />
+      <location filename="../scdsc_qgis/dock.py" line="299" />
       <source>Input raster: choose a raster layer of the project (none is selected).</source>
       <translation>Raster en entrée : choisissez une couche raster du projet (aucune n'est sélectionnée).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="347" />
+      <location filename="../scdsc_qgis/dock.py" line="352" />
       <source>SCDSC clustering of {}</source>
       <translation>Classification SCDSC de {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="355" />
+      <location filename="../scdsc_qgis/dock.py" line="360" />
       <source>Starting…</source>
       <translation>Démarrage…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="362" />
+      <location filename="../scdsc_qgis/dock.py" line="367" />
       <source>Could not start the clustering: {}</source>
       <translation>Impossible de démarrer la classification : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="368" />
+      <location filename="../scdsc_qgis/dock.py" line="373" />
       <source>Cancelling…</source>
       <translation>Annulation…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="427" />
+      <location filename="../scdsc_qgis/dock.py" line="432" />
       <source>The clustering finished, but its result could not be shown: {}</source>
       <translation>La classification est terminée, mais son résultat n'a pas pu être affiché : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="444" />
+      <location filename="../scdsc_qgis/dock.py" line="449" />
       <source>Cancelled: nothing was written.</source>
       <translation>Annulé : rien n'a été écrit.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="449" />
+      <location filename="../scdsc_qgis/dock.py" line="454" />
       <source>Failed.</source>
       <translation>Échec.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="469" />
+      <location filename="../scdsc_qgis/dock.py" line="474" />
       <source>the algorithm returned no label raster</source>
       <translation>l'algorithme n'a renvoyé aucun raster d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="476" />
+      <location filename="../scdsc_qgis/dock.py" line="481" />
       <source>{} – SCDSC confidence</source>
       <translation>{} – confiance SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="480" />
+      <location filename="../scdsc_qgis/dock.py" line="485" />
       <source>{} – SCDSC clusters</source>
       <translation>{} – classes SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="490" />
+      <location filename="../scdsc_qgis/dock.py" line="495" />
       <source>Done: {} clusters in {}</source>
       <translation>Terminé : {} classes en {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="493" />
+      <location filename="../scdsc_qgis/dock.py" line="498" />
       <source>Added {}.</source>
       <translation>{} ajouté.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="502" />
+      <location filename="../scdsc_qgis/dock.py" line="507" />
       <source>Cluster {}</source>
       <translation>Classe {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="522" />
+      <location filename="../scdsc_qgis/dock.py" line="527" />
       <source>No evaluation against the reference was returned.</source>
       <translation>Aucune évaluation par rapport à la référence n'a été renvoyée.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="523" />
+      <location filename="../scdsc_qgis/dock.py" line="528" />
       <source>Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}</source>
       <translation>Par rapport à la référence : OA {:.3f} · NMI {:.3f} · kappa {:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="539" />
+      <location filename="../scdsc_qgis/dock.py" line="544" />
       <source>Bands: {}</source>
       <translation>Bandes : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="551" />
+      <location filename="../scdsc_qgis/dock.py" line="556" />
       <source>all {} bands</source>
       <translation>les {} bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="559" />
+      <location filename="../scdsc_qgis/dock.py" line="564" />
       <source>{} of {} bands</source>
       <translation>{} bandes sur {}</translation>
     </message>
@@ -603,177 +618,182 @@
       <translation>0 = {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="266" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
       <source>Empty: the mode's default.</source>
       <translation>Vide : la valeur par défaut du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="268" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
+      <source>Empty: {meaning}.</source>
+      <translation>Vide : {meaning}.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="271" />
       <source>0 also means the mode's default, as in earlier versions.</source>
       <translation>0 signifie aussi la valeur par défaut du mode, comme dans les versions antérieures.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
       <source>SCDSC model</source>
       <translation>Modèle SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="275" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
       <source>SCDSC model (*.npz)</source>
       <translation>Modèle SCDSC (*.npz)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="279" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
       <translation>Un fichier de modèle écrit par « Entraîner un modèle SCDSC » ou « Classification SCDSC ».</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="280" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>Device</source>
       <translation>Matériel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatique (GPU si disponible)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="281" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="282" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
       <source>CUDA GPU</source>
       <translation>GPU CUDA</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Où le réseau s'exécute. « Automatique » utilise un GPU CUDA s'il y en a un ; demander CUDA sans GPU est une erreur.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="288" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Reference labels</source>
       <translation>Étiquettes de référence</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Raster facultatif d'étiquettes de référence (0 = non étiqueté) sur la même grille : le résultat est évalué par rapport à lui (précision globale, NMI, kappa, précision par classe).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="294" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="297" />
       <source>Clusters</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="296" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Raster d'étiquettes : 1..K par pixel classifié, 0 = sans données, avec un fichier de style (.qml) à côté.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="297" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="300" />
       <source>Confidence</source>
       <translation>Confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="302" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Raster facultatif de la plus grande affectation souple de chaque pixel (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="303" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="306" />
       <source>Overall accuracy</source>
       <translation>Précision globale</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
       <source>Normalized mutual information</source>
       <translation>Information mutuelle normalisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="305" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="308" />
       <source>Cohen's kappa</source>
       <translation>Kappa de Cohen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="366" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="369" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name} : impossible de charger le raster {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="379" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK : impossible de charger la couche {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="387" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="390" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK doit être une couche de polygones ou un raster, reçu {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="400" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Impossible d'importer la bibliothèque SCDSC : {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="418" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="421" />
       <source>Cancelled</source>
       <translation>Annulé</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="440" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="443" />
       <source>{name}: {size} pixels</source>
       <translation>{name} : {size} pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="460" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="463" />
       <source>selected bands</source>
       <translation>bandes sélectionnées</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="460" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="463" />
       <source>bands</source>
       <translation>bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="461" />
-      <source>INPUT needs at least {n} {what} (the method projects the spectra on {n} principal components), got {count} in {name}</source>
-      <translation>INPUT nécessite au moins {n} {what} (la méthode projette les spectres sur {n} composantes principales), reçu {count} dans {name}</translation>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="464" />
+      <source>INPUT needs at least {n} {what}, got {count} in {name}</source>
+      <translation>INPUT demande au moins {n} {what}, {name} en a {count}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="470" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="472" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS doit être compris entre 2 et {max}, reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="473" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="475" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS doit être inférieur au nombre de pixels ({n}), reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="481" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="483" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} doit être un raster sur fichier (GDAL), reçu une couche {provider!r} {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="502" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="504" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK : impossible d'exporter la couche {layer!r} vers {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="505" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="507" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK : couche {layer!r} exportée vers {path}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="512" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="514" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Précision globale {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="520" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="522" />
       <source>per-class accuracy</source>
       <translation>précision par classe</translation>
     </message>
@@ -921,6 +941,21 @@
       <location filename="../scdsc_qgis/provider.py" line="28" />
       <source>SCDSC deep subspace clustering</source>
       <translation>Classification profonde en sous-espaces SCDSC</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Pixel PCA components</source>
+      <translation>Composantes ACP des pixels</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>Pixel PCA components (network input channels); at most the number of bands.</source>
+      <translation>Composantes ACP des pixels (canaux d'entrée du réseau) ; au plus le nombre de bandes.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_core/params.py" line="1" />
+      <source>min(8, the number of bands)</source>
+      <translation>min(8, nombre de bandes)</translation>
     </message>
     <message>
       <location filename="../scdsc_core/params.py" line="1" />

@@ -70,7 +70,7 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
     Parameters
     ----------
     input : path
-        Any GDAL raster with at least ``n_components`` (8) bands.
+        Any GDAL raster with at least 3 bands (and at least ``n_components`` when it is set).
     output : path
         The label GeoTIFF to write (1..K, 0 = nodata), with a ``.qml`` beside it. Must differ from every input.
     n_clusters : int
@@ -426,6 +426,7 @@ def _label_metadata(estimator, result) -> Dict[str, str]:
     items = {
         "SCDSC_VERSION": __version__, "SCDSC_MODE": str(info.get("mode")), "SCDSC_SEED": str(info.get("seed")),
         "SCDSC_N_CLUSTERS": str(estimator.n_clusters),
+        "SCDSC_N_COMPONENTS": str(getattr(estimator, "n_components_", estimator.n_components)),
         "SCDSC_N_MINI_CLUSTERS": str(info.get("n_mini_clusters")),
         "SCDSC_SELECTED_EPOCH": str(info.get("selected_epoch")),
         "SCDSC_SELECTED_RATIO": str(info.get("selected_ratio")),

@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("cluster", help="train on a raster and write its label raster",
                        description="Cluster a raster and write a styled label GeoTIFF (1..K, 0 = nodata).")
-    p.add_argument("input", help="input raster (any GDAL format, at least 8 bands)")
+    p.add_argument("input", help="input raster (any GDAL format, at least 3 bands)")
     p.add_argument("output", help="output label GeoTIFF; a .qml style is written beside it")
     _add_training_options(p)
     _add_common_outputs(p)

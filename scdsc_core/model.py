@@ -36,6 +36,13 @@ PRESETS: Dict[str, Dict[str, Any]] = {
 # The paper's K of each preset's scene (for benchmarks and examples; never applied by a preset).
 PRESET_CLUSTERS = {"paviau": 9, "trento": 6, "houston": 7}
 
+DEFAULT_COMPONENTS, MIN_BANDS = _params.DEFAULT_COMPONENTS, _params.MIN_BANDS
+
+
+def resolve_components(n_components: Optional[int], n_bands: int) -> int:
+    """The pixel PCA width a fit uses: ``n_components``, or min(8, bands) when it is None."""
+    return int(n_components) if n_components is not None else min(DEFAULT_COMPONENTS, int(n_bands))
+
 
 class _PerSample:
     """A default number of epochs derived from a budget of samples: ``clip(ceil(samples / n), low, high)``."""
@@ -148,8 +155,9 @@ class SCDSC(ClusterMixin, BaseEstimator):
     n_clusters : int, default=8
         K, the number of clusters (2 <= K, K * subspace_dim <= 1568, K < number of clustered pixels).
     mode : {"fast", "paper"}, default="fast"
-    n_components : int, default=8
-        Pixel PCA components (network input channels). The image needs at least this many bands.
+    n_components : int or None, default=None
+        Pixel PCA components (network input channels); None = min(8, number of bands). The image needs at least
+        3 bands and at least ``n_components``. The width used is ``n_components_``.
     patch_size : int, default=7
         Network patch side (odd).
     subspace_dim : int, default=5
@@ -244,6 +252,8 @@ class SCDSC(ClusterMixin, BaseEstimator):
         The selected subspace bases D.
     n_features_in_ : int
         Bands seen in ``fit``.
+    n_components_ : int
+        The pixel PCA width used (``n_components``, or min(8, bands)).
     band_names_ : list of str
     n_mini_clusters_ : int
         M, the number of FINCH mini-clusters used.
@@ -273,7 +283,8 @@ class SCDSC(ClusterMixin, BaseEstimator):
     (16, 16)
     """
 
-    def __init__(self, n_clusters: int = 8, *, mode: str = "fast", n_components: int = 8, patch_size: int = 7,
+    def __init__(self, n_clusters: int = 8, *, mode: str = "fast", n_components: Optional[int] = None,
+                 patch_size: int = 7,
                  subspace_dim: int = 5, eta: float = 5.0, alpha: float = 3.0, beta: Optional[float] = None,
                  window: int = 7, orth_weight: float = 1e-3, learning_rate: Optional[float] = None,
                  pretrain_epochs: Optional[int] = None, pretrain_batch_size: Optional[int] = None,
@@ -363,9 +374,12 @@ class SCDSC(ClusterMixin, BaseEstimator):
         """Rules on the image and mask; returns the problems and the clustered-pixel mask (valid & mask)."""
         problems = []
         height, width = source.shape
-        if source.n_bands < self.n_components:
+        if source.n_bands < MIN_BANDS:
+            problems.append(f"the image needs at least {MIN_BANDS} bands, got {source.n_bands}")
+        elif self.n_components is not None and source.n_bands < self.n_components:
             problems.append(f"the pixel PCA (n_components={self.n_components}) needs at least "
-                            f"{self.n_components} bands, got {source.n_bands}")
+                            f"{self.n_components} bands, got {source.n_bands}; leave n_components unset to use "
+                            f"min({DEFAULT_COMPONENTS}, bands)")
         for size in sorted({self.finch_patch, self.patch_size}, reverse=True):
             if min(height, width) < size // 2 + 1:
                 problems.append(f"scene of {height}x{width} pixels is smaller than the {size}x{size} patch "
@@ -512,7 +526,8 @@ class SCDSC(ClusterMixin, BaseEstimator):
         # ---- preprocessing (§2.2, §8): band scaling + PCA on all valid pixels, PCA image blockwise
         stage = p.slice(*stages["preprocess"])
         stage(0.0, "Preprocessing: band scaling and PCA")
-        pre = Preprocessor(self.n_components, random_state=rng_pca).fit(source)
+        n_components = resolve_components(self.n_components, source.n_bands)
+        pre = Preprocessor(n_components, random_state=rng_pca).fit(source)
         X8 = pca_image(source, pre, progress=stage.slice(0.1, 0.8))
         pre.fit_patch_stats(X8, rows, cols, self.patch_size, progress=stage.slice(0.8, 1.0))
         lap("preprocess")
@@ -528,7 +543,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
         patches_t = torch.from_numpy(patches).to(device)
         del patches
         from .network import ConvAutoencoder
-        net = ConvAutoencoder(self.n_components, LATENT_CHANNELS, generator=torch_init).to(device)
+        net = ConvAutoencoder(n_components, LATENT_CHANNELS, generator=torch_init).to(device)
         pretrain_epochs_run = pretrain(net, patches_t, settings, torch_shuffle,
                                        p.slice(*stages["pretrain"]).slice(0.05, 1.0), record)
         last_pretrain = history[-1]["loss_rec"] if history else float("nan")
@@ -557,13 +572,14 @@ class SCDSC(ClusterMixin, BaseEstimator):
         lap("cluster")
 
         # ---- learned state, then the final labels of every clustered pixel with the selected state
-        net_cpu = ConvAutoencoder(self.n_components, LATENT_CHANNELS)
+        net_cpu = ConvAutoencoder(n_components, LATENT_CHANNELS)
         net_cpu.load_state_dict({k: v.cpu() for k, v in result.network_state.items()})
         net_cpu.eval()
         self.preprocessor_ = pre
         self.network_ = net_cpu
         self.bases_ = result.bases.detach().cpu().numpy().astype(np.float32)
         self.n_features_in_ = int(source.n_bands)
+        self.n_components_ = n_components
         self.band_names_ = list(source.band_names)
         self.history_ = history
         self.n_mini_clusters_ = n_groups
@@ -590,7 +606,8 @@ class SCDSC(ClusterMixin, BaseEstimator):
         lap("labels")
         self.fit_info_ = {
             "seed": int(seed), "mode": self.mode, "device": str(device), "n_valid": int(valid.sum()),
-            "n_clustered": int(rows_all.size), "n_train": int(n_train), "init": init, "shape": [int(height), int(width)],
+            "n_clustered": int(rows_all.size), "n_train": int(n_train), "n_components": n_components, "init": init,
+            "shape": [int(height), int(width)],
             "timings": timings, "pretrain_epochs_run": int(pretrain_epochs_run),
             "start_ratio": float(result.start_ratio), "selected_step": int(result.selected_step),
             "selected_fallback": bool(result.fell_back), "finch_level_used": int(level_used),

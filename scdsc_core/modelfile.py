@@ -268,7 +268,7 @@ def _build(path: str, meta: Dict[str, Any], arrays: Dict[str, np.ndarray]):
     """An SCDSC estimator from checked metadata and arrays (each array's shape and dtype checked here)."""
     import torch
 
-    from .model import LATENT_CHANNELS, SCDSC
+    from .model import LATENT_CHANNELS, SCDSC, resolve_components
     from .network import ConvAutoencoder
     from .preprocess import Preprocessor
 
@@ -286,7 +286,7 @@ def _build(path: str, meta: Dict[str, Any], arrays: Dict[str, np.ndarray]):
     if problems:
         raise _fail(path, "invalid hyperparameters: " + "; ".join(problems))
     n_bands = meta["n_features_in"]
-    k, p = estimator.n_components, estimator.patch_size
+    k, p = resolve_components(estimator.n_components, n_bands), estimator.patch_size
     if n_bands < k:
         raise _fail(path, f"n_features_in ({n_bands}) is below n_components ({k})")
     if len(meta["band_names"]) != n_bands or not all(isinstance(b, str) for b in meta["band_names"]):
@@ -321,6 +321,7 @@ def _build(path: str, meta: Dict[str, Any], arrays: Dict[str, np.ndarray]):
     estimator.network_ = network
     estimator.bases_ = np.array(checked["bases"])
     estimator.n_features_in_ = n_bands
+    estimator.n_components_ = k
     estimator.band_names_ = list(meta["band_names"])
     estimator.n_mini_clusters_ = meta["n_mini_clusters"]
     estimator.finch_sizes_ = list(meta["finch_sizes"])

@@ -35,6 +35,13 @@ MAX_THREADS = os.cpu_count() or 1
 MAX_SEED = 2 ** 63 - 1
 
 
+#: n_components=None: the paper's 8 pixel PCA components, or every band of a raster with fewer (a 4-band
+#: orthophoto, a 7-band Landsat stack). At least 3 bands: the subspace head separates clusters by the direction of
+#: a pixel's latent vector, and after the band standardisation a 2-band spectrum has a single direction left (one
+#: band ratio), too little for spectral clusters; 3 bands give two independent ratios, as an RGB image has.
+DEFAULT_COMPONENTS = 8
+MIN_BANDS = 3
+
 #: What None means for most optional hyperparameters (``scdsc_core.model._MODE_DEFAULTS`` holds the values).
 MODE_DEFAULT = "the mode's default"
 
@@ -199,7 +206,9 @@ PARAMS: Tuple[Param, ...] = (
           minimum=2, label="Number of clusters"),
     Param("mode", "fast", "choice", "'fast': mini-batches with refreshed targets, early stopping, training on a "
           "sample; 'paper': the authors' full-batch pipeline", choices=("fast", "paper"), label="Mode"),
-    Param("n_components", 8, "int", "pixel PCA components (network input channels)", minimum=1),
+    Param("n_components", None, "int", "pixel PCA components (network input channels); at most the number of "
+          "bands", minimum=1, none="min(8, the number of bands)", cli="--pca-components", processing="PCA_COMPONENTS",
+          label="Pixel PCA components"),
     Param("patch_size", 7, "int", "network patch side (odd)", minimum=3, odd=True),
     Param("subspace_dim", 5, "int", "basis vectors per cluster subspace", minimum=1),
     Param("eta", 5.0, "float", "affinity offset of the soft assignment", minimum=0, strict=True),
@@ -292,6 +301,6 @@ def translatable() -> List[str]:
     (``scripts/update_translations.py`` adds them to the ``tr()`` literals it collects)."""
     texts = []
     for p in exposed("processing"):
-        texts += [p.label, p.sentence()] + ([p.zero] if p.zero else [])
+        texts += [p.label, p.sentence()] + ([p.zero] if p.zero else []) + ([p.none] if p.none != MODE_DEFAULT else [])
         texts += [CHOICE_LABELS[p.name][c] for c in p.choices]
     return list(dict.fromkeys(texts))

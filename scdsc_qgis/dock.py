@@ -97,7 +97,7 @@ class ScdscDockWidget(QgsDockWidget):
         # Only GDAL rasters: the core reads the file itself (web and mesh layers have no file to read).
         others = [p for p in QgsProviderRegistry.instance().providerList() if p != "gdal"]
         self.input_combo.setExcludedProviders(others + ["wms", "wcs", "arcgismapserver", "postgresraster"])
-        self.input_combo.setToolTip(self.tr("Raster to cluster (any GDAL raster with at least 8 bands)."))
+        self.input_combo.setToolTip(self.tr("Raster to cluster (any GDAL raster with at least 3 bands)."))
         form.addRow(self.tr("Input raster"), self.input_combo)
 
         self.bands_edit = QLineEdit()
@@ -184,6 +184,10 @@ class ScdscDockWidget(QgsDockWidget):
         self.window_spin = _spin(0, 99, self.tr("default"))
         self.window_spin.setToolTip(self.tr("Side of the smoothing window, in pixels (odd)."))
         advanced.addRow(self.tr("Smoothing window"), self.window_spin)
+        self.components_spin = _spin(0, 1000, self.tr("auto: min(8, bands)"))
+        self.components_spin.setToolTip(self.tr("Pixel PCA components (network input channels); at most the "
+                                                "number of bands."))
+        advanced.addRow(self.tr("PCA components"), self.components_spin)
         self.seed_spin = _spin(0, 2_147_483_647)
         advanced.addRow(self.tr("Seed"), self.seed_spin)
         self.device_combo = QComboBox()
@@ -251,7 +255,7 @@ class ScdscDockWidget(QgsDockWidget):
             epochs=self.epochs_spin.value(), pretrain_epochs=self.pretrain_epochs_spin.value(),
             learning_rate=self.learning_rate_spin.value(),
             alpha=self.alpha_spin.value(), beta=self.beta_spin.value(), window=self.window_spin.value(),
-            seed=self.seed_spin.value(), device=self.device_combo.currentData(),
+            n_components=self.components_spin.value(), seed=self.seed_spin.value(), device=self.device_combo.currentData(),
             log_scale=self.plot.log_check.isChecked())
 
     def apply_settings(self, settings: DockSettings) -> None:
@@ -266,6 +270,7 @@ class ScdscDockWidget(QgsDockWidget):
         self.alpha_spin.setValue(settings.alpha)
         self.beta_spin.setValue(settings.beta)
         self.window_spin.setValue(settings.window)
+        self.components_spin.setValue(settings.n_components)
         self.seed_spin.setValue(settings.seed)
         self.device_combo.setCurrentIndex(max(0, self.device_combo.findData(settings.device)))
         self.plot.log_check.setChecked(settings.log_scale)
@@ -527,7 +532,7 @@ class ScdscDockWidget(QgsDockWidget):
         """The Processing id of each tuning knob -> its spin box."""
         return {"SAMPLE_SIZE": self.sample_size_spin, "PRETRAIN_EPOCHS": self.pretrain_epochs_spin,
                 "EPOCHS": self.epochs_spin, "LEARNING_RATE": self.learning_rate_spin, "ALPHA": self.alpha_spin,
-                "BETA": self.beta_spin, "WINDOW": self.window_spin}
+                "BETA": self.beta_spin, "WINDOW": self.window_spin, "PCA_COMPONENTS": self.components_spin}
 
     def _selected_bands(self, text: str, band_count: int) -> List[int]:
         """The band numbers of ``text`` ("1-50,60") for a raster of ``band_count`` bands."""

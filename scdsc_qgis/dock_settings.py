@@ -43,6 +43,8 @@ class DockSettings:
         Weight of the smoothing (local) KL term (Table 4 "β2"); negative = the core's default.
     window : int, default 0
         Side of the box filter of the local term (Table 4); 0 = the core's default.
+    n_components : int, default 0
+        Pixel PCA components; 0 = min(8, bands), the core's default (0 components is not a valid value).
     seed : int, default 0
     device : {"auto", "cpu", "cuda"}, default "auto"
     log_scale : bool, default True
@@ -65,6 +67,7 @@ class DockSettings:
     alpha: float = -1.0
     beta: float = -1.0
     window: int = 0
+    n_components: int = 0
     seed: int = 0
     device: str = "auto"
     log_scale: bool = True

@@ -18,6 +18,8 @@ from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingExcep
                        QgsProcessingParameterRasterLayer, QgsProcessingUtils, QgsRasterLayer, QgsVectorFileWriter,
                        QgsVectorLayer)
 
+from scdsc_core.params import MIN_BANDS  # the fewest bands the core clusters; params imports numpy only
+
 from .. import deps
 from ..i18n import tr
 from ..resources_paths import plugin_icon
@@ -42,8 +44,6 @@ except AttributeError:
 MODES = ("fast", "paper")
 DEVICES = ("auto", "cpu", "cuda")
 
-#: The pixel PCA keeps 8 components (method doc §2.1, step 2), so at least 8 bands must be selected.
-MIN_BANDS = 8
 #: Labels are written as 1..K with 0 = nodata; 255 keeps them in a byte raster and is far beyond any use.
 MAX_CLUSTERS = 255
 
@@ -263,7 +263,10 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
         parts = [sentence]
         if param.zero:
             parts.append(self.tr("0 = {meaning}.").format(meaning=self.tr(param.zero)))
-        parts.append(self.tr("Empty: the mode's default."))
+        if param.none == _spec().MODE_DEFAULT:
+            parts.append(self.tr("Empty: the mode's default."))
+        else:
+            parts.append(self.tr("Empty: {meaning}.").format(meaning=self.tr(param.none)))
         if param.legacy_zero:
             parts.append(self.tr("0 also means the mode's default, as in earlier versions."))
         kind = INTEGER if param.kind == "int" else DOUBLE
@@ -458,9 +461,8 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
         count = len(bands) if bands else layer.bandCount()
         if count < MIN_BANDS:
             what = self.tr("selected bands") if bands else self.tr("bands")
-            return self.tr("INPUT needs at least {n} {what} (the method projects the spectra on {n} principal "
-                           "components), got {count} in {name}").format(n=MIN_BANDS, what=what, count=count,
-                                                                       name=layer.name())
+            return self.tr("INPUT needs at least {n} {what}, got {count} in {name}").format(
+                n=MIN_BANDS, what=what, count=count, name=layer.name())
         return None
 
     def _check_n_clusters(self, parameters, context) -> Optional[str]:

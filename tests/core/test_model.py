@@ -261,8 +261,10 @@ def test_all_problems_are_reported_at_once():
 
 def test_data_rules():
     image, _ = _scene()
-    with pytest.raises(ScdscError, match=r"needs at least 8 bands, got 2"):
+    with pytest.raises(ScdscError, match=r"needs at least 3 bands, got 2"):
         SCDSC(2).fit(image[:, :, :2])
+    with pytest.raises(ScdscError, match=r"needs at least 8 bands, got 5"):
+        SCDSC(2, n_components=8).fit(image[:, :, :5])
     with pytest.raises(ScdscError, match=r"scene of 5x30 pixels is smaller than the 17x17 patch"):
         SCDSC(2).fit(np.random.default_rng(0).random((5, 30, 9)))
     with pytest.raises(ScdscError, match=r"scene of 3x30 pixels is smaller than the 7x7 patch"):

@@ -18,7 +18,7 @@ from scdsc_qgis import deps
 REPO = Path(__file__).resolve().parents[2]
 
 TRAINING = {"N_CLUSTERS", "MODE", "SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA",
-            "WINDOW", "INIT", "SELECTION", "SEED", "DEVICE"}
+            "WINDOW", "PCA_COMPONENTS", "INIT", "SELECTION", "SEED", "DEVICE"}
 PARAMETERS = {
     "scdsc:cluster": {"INPUT", "BANDS", "MASK", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE", "OUTPUT_MODEL",
                       "OUTPUT_REPORT"} | TRAINING,
@@ -30,8 +30,8 @@ PARAMETERS = {
 DISPLAY_NAMES = {"scdsc:cluster": "SCDSC clustering", "scdsc:fit": "Train SCDSC model",
                  "scdsc:apply": "Apply SCDSC model", "scdsc:apply_many": "Apply SCDSC model to many rasters",
                  "scdsc:evaluate": "Evaluate clustering against reference"}
-ADVANCED = {"SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA", "WINDOW", "INIT",
-            "SELECTION", "DEVICE", "WINDOW_ROWS", "SCHEDULER"}
+ADVANCED = {"SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA", "WINDOW", "PCA_COMPONENTS",
+            "INIT", "SELECTION", "DEVICE", "WINDOW_ROWS", "SCHEDULER"}
 
 
 def test_provider_registers_its_algorithms(provider):

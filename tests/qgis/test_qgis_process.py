@@ -62,9 +62,26 @@ def test_error_exits_with_the_message(qgis_process_env, tmp_path):
     rc, _, stdout, stderr = run_json(["run", "scdsc:cluster", "--", f"INPUT={image}", "N_CLUSTERS=3",
                                       f"OUTPUT={tmp_path / 'labels.tif'}"], env, cwd)
     assert rc == 1
-    assert "at least 8 bands" in stdout + stderr
+    assert "at least 3 bands, got 1" in stdout + stderr
     assert "Traceback" not in stdout + stderr
     assert not (tmp_path / "labels.tif").exists()
+
+
+def test_a_four_band_orthophoto_clusters_and_pca_components_is_honoured(qgis_process_env, tmp_path):
+    # Issue 27: a red/green/blue/NIR raster was refused ("needs at least 8 bands").
+    from tests.core.test_fewer_bands import few_band_cube
+    env, cwd = qgis_process_env
+    image = write_raster(tmp_path / "rgbn.tif", few_band_cube(4)[0])
+    for components, expected in ((None, "4"), (3, "3")):
+        out = tmp_path / f"labels_{expected}.tif"
+        extra = [] if components is None else [f"PCA_COMPONENTS={components}"]
+        rc, _, stdout, stderr = run_json(["run", "scdsc:cluster", "--", f"INPUT={image}", "N_CLUSTERS=4",
+                                          f"OUTPUT={out}", "PRETRAIN_EPOCHS=2", "EPOCHS=2"] + extra, env, cwd)
+        assert rc == 0, stdout + stderr
+        assert gdal.Open(str(out)).GetMetadataItem("SCDSC_N_COMPONENTS") == expected
+    rc, _, stdout, stderr = run_json(["run", "scdsc:cluster", "--", f"INPUT={image}", "N_CLUSTERS=4",
+                                      f"OUTPUT={tmp_path / 'six.tif'}", "PCA_COMPONENTS=6"], env, cwd)
+    assert rc == 1 and "n_components=6" in stdout + stderr and "Traceback" not in stdout + stderr
 
 
 def test_shipped_model_chains_cluster_with_a_native_algorithm(qgis_process_env, small_raster, tmp_path):
