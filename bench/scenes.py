@@ -339,6 +339,13 @@ class SceneSpec:
         ``int16`` stores digital numbers like the AVIRIS scenes (reflectance x 10,000 scale); half the size.
     tile : int, default 256
         GeoTIFF tile and generation block size (part of the definition: the random draws are keyed by tile).
+    scale : int, default 1
+        Layout pixels per scene pixel along each axis: 3 makes every object three times smaller in pixels (a
+        1-10 m layout seen at a three times coarser ground resolution). Mixing at borders stays per scene pixel.
+    spectra : tuple of (scene, class id, brightness), optional
+        The real class that fills each layout class 1..K (default: :data:`LAYOUT_SPECTRA` or the pool order).
+    pixel_size : float, default 1.3
+        Ground resolution written into the geotransform, in metres.
     """
 
     layout: str = "pavia_university"
@@ -349,10 +356,18 @@ class SceneSpec:
     seed: int = 0
     dtype: str = "int16"
     tile: int = 256
+    scale: int = 1
+    spectra: Optional[Tuple[Tuple[str, int, float], ...]] = None
+    pixel_size: float = 1.3
 
     def key(self) -> str:
-        """A short stable hash of the spec and the generator version (the cache folder's suffix)."""
-        text = json.dumps({**asdict(self), "version": GENERATOR_VERSION}, sort_keys=True, default=list)
+        """A short stable hash of the spec and the generator version (the cache folder's suffix). The fields added
+        after the first version count only when set, so the scenes generated before them keep their folders."""
+        fields = asdict(self)
+        for name, default in _LATER_FIELDS.items():
+            if fields[name] == default:
+                del fields[name]
+        text = json.dumps({**fields, "version": GENERATOR_VERSION}, sort_keys=True, default=list)
         return hashlib.sha1(text.encode()).hexdigest()[:10]
 
     def folder_name(self) -> str:
@@ -364,6 +379,10 @@ class SceneSpec:
             return int(self.shape[0]), int(self.shape[1])
         _, layout, _ = load_layout(self.layout)
         return scene_shape(layout.shape, self.n_pixels)
+
+
+#: SceneSpec fields added after GENERATOR_VERSION 1, with the defaults that leave a scene as it was.
+_LATER_FIELDS = {"scale": 1, "spectra": None, "pixel_size": 1.3}
 
 
 @dataclass
@@ -408,7 +427,10 @@ class SceneGenerator:
         self.class_names = names[1:self.n_classes + 1] if len(names) > self.n_classes else \
             [f"class {k}" for k in range(1, self.n_classes + 1)]
         self.shape = spec.resolved_shape() if spec.shape is None else (int(spec.shape[0]), int(spec.shape[1]))
-        self.sources = layout_spectra(self.layout_name, self.n_classes)
+        if spec.spectra is not None and len(spec.spectra) != self.n_classes:
+            raise ValueError(f"spectra names {len(spec.spectra)} classes, layout {spec.layout!r} has {self.n_classes}")
+        self.sources = ([tuple(s) for s in spec.spectra] if spec.spectra is not None
+                        else layout_spectra(self.layout_name, self.n_classes))
         self.classes = [load_class_spectra(s, c, spec.n_bands, b, data_dir) for s, c, b in self.sources]
         self.means = np.stack([c.mean for c in self.classes])   # (K, B)
         root = np.random.SeedSequence(int(spec.seed))
@@ -433,7 +455,8 @@ class SceneGenerator:
     def labels_block(self, row0: int, row1: int, col0: int, col1: int) -> np.ndarray:
         """The layout's labels on a window (uint8, 0 = unlabelled)."""
         oy, ox = self.spec.origin
-        return tiled_layout(self.layout, np.arange(row0, row1) + oy, np.arange(col0, col1) + ox)
+        step = int(self.spec.scale)
+        return tiled_layout(self.layout, (np.arange(row0, row1) + oy) * step, (np.arange(col0, col1) + ox) * step)
 
     def _abundances(self, row0, row1, col0, col1) -> np.ndarray:
         """(K+1, h, w) class abundances (index 0 = background) summing to 1: the blurred one-hot layout."""
@@ -514,14 +537,15 @@ _GEOTRANSFORM = (500000.0, 1.3, 0.0, 5000000.0, 0.0, -1.3)
 _EPSG = 32632
 
 
-def _create(path: str, shape, n_bands: int, gdal_type: int, tile: int, predictor: int, nodata=None):
+def _create(path: str, shape, n_bands: int, gdal_type: int, tile: int, predictor: int, nodata=None,
+            pixel_size: float = _GEOTRANSFORM[1]):
     from osgeo import gdal, osr
     gdal.UseExceptions()
     rows, cols = shape
     options = ["TILED=YES", f"BLOCKXSIZE={tile}", f"BLOCKYSIZE={tile}", "COMPRESS=DEFLATE", f"PREDICTOR={predictor}",
                "ZLEVEL=1", "INTERLEAVE=BAND", "BIGTIFF=IF_SAFER", "NUM_THREADS=ALL_CPUS"]
     ds = gdal.GetDriverByName("GTiff").Create(path, cols, rows, n_bands, gdal_type, options=options)
-    ds.SetGeoTransform(_GEOTRANSFORM)
+    ds.SetGeoTransform((_GEOTRANSFORM[0], pixel_size, 0.0, _GEOTRANSFORM[3], 0.0, -pixel_size))
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(_EPSG)
     ds.SetProjection(srs.ExportToWkt())
@@ -560,13 +584,14 @@ def write_scene(spec: SceneSpec, folder: Union[str, Path], *, data_dir: Union[st
     gdal.SetCacheMax(256 * 1024 * 1024)  # a tile row of 200 bands; keeps the writer's memory bounded
     try:
         image = _create(str(tmp_image), generator.shape, spec.n_bands, gdal_type, spec.tile,
-                        2 if spec.dtype == "int16" else 3)
+                        2 if spec.dtype == "int16" else 3, pixel_size=spec.pixel_size)
         wavelengths = target_wavelengths(spec.n_bands)
         for b in range(spec.n_bands):
             band = image.GetRasterBand(b + 1)
             band.SetDescription(f"band {b + 1} ({wavelengths[b]:.1f} Nanometers)")
             band.SetMetadata({"wavelength": f"{wavelengths[b]:.2f}", "wavelength_units": "Nanometers"})
-        labels = _create(str(tmp_labels), generator.shape, 1, gdal.GDT_Byte, spec.tile, 2)
+        labels = _create(str(tmp_labels), generator.shape, 1, gdal.GDT_Byte, spec.tile, 2,
+                         pixel_size=spec.pixel_size)
         labels.GetRasterBand(1).SetCategoryNames(["unlabelled", *generator.class_names])
         windows = list(generator.windows())
         for i, (r0, r1, c0, c1) in enumerate(windows):

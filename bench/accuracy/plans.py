@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Sequence, Tuple
 
 from .runner import Job, make_jobs
-from .scenes import SCENE_NAMES
+from .scenes import GENERATED_NAMES, SCENE_NAMES
 
 BASELINES = ("kmeans", "finch", "finch-patch", "gmm", "spectral")
 FAST_ABLATIONS = ("scdsc-fast", "scdsc-fast-kmeans", "scdsc-fast-none", "scdsc-fast-local", "scdsc-fast-mc")
@@ -74,6 +74,12 @@ PLANS: Dict[str, Plan] = {p.name: p for p in [
             "singleton-mini-cluster (EDESC-style) variants on the labelled protocol only (paper mode's seeds 3-9 "
             "last). Order: the baselines; then seed by seed the fast-mode runs with paper mode's "
             "seeds 0-2; then paper mode's seeds 3-9."),
+    Plan("generated", GENERATED_NAMES, (
+        ("all", BASELINES, SEEDS, 0),
+        ("all", ("scdsc-fast",), SEEDS, 1),
+    ), note="The two generated scenes that no default was chosen on (bench/accuracy/scenes.py: a 10 m and a 30 m "
+            "layout with class mixes no benchmark scene has), every valid pixel clustered, 10 seeds: the "
+            "baselines and SCDSC fast mode at its defaults (about 40 minutes on 2 cores)."),
     Plan("paper-ablation", SCENE_NAMES, (
         ("labelled", PAPER_ABLATIONS[1:], (0, 1, 2), 0),
     ), note="The ablations in paper mode, 3 seeds: the paper's Table 5 setting, expensive."),
