@@ -513,287 +513,312 @@
       <translation>{mosaic}: {tiles} Kacheln</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="79" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="80" />
       <source>Could not load the style {path}: {message}</source>
       <translation>Der Stil {path} konnte nicht geladen werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="156" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="157" />
       <source>loss {value:.4f}</source>
       <translation>Verlust {value:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="158" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="159" />
       <source>confident ratio {value:.3f}</source>
       <translation>Anteil sicherer Pixel {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="181" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="182" />
       <source>Clustering</source>
       <translation>Clustering</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="219" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="220" />
       <source>Input raster</source>
       <translation>Eingaberaster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="220" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="221" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Das zu clusternde (hyperspektrale) Raster: jedes dateibasierte Raster, das GDAL lesen kann, mit mindestens {n} Kanälen. NoData- und nicht-endliche Pixel bleiben ohne Klasse.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="222" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
       <source>Bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="224" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Zu verwendende Kanäle (mindestens {n}). Leer: alle Kanäle außer den in den Metadaten des Rasters als schlecht markierten (bbl = 0).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="226" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Maske (Polygon-Layer oder Raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="228" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="229" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Nur Pixel innerhalb der Polygone (bei Bedarf in das KBS des Rasters umprojiziert) oder dort, wo das Maskenraster ungleich null ist, werden geclustert. Andere Pixel werden als NoData geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
+      <source>Mask rule (quality band)</source>
+      <translation>Maskenregel (Qualitätsband)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
+      <source>Reads a raster MASK as a quality band: drop=3,8-10 or keep=4,5 (class values, e.g. the Sentinel-2 SCL), bits=0-4 (drop pixels with any of these bits set, e.g. Landsat QA_PIXEL), band=N (default 1); combine with |. Nodata is always dropped.</source>
+      <translation>Liest eine Raster-MASK als Qualitätsband: drop=3,8-10 oder keep=4,5 (Klassenwerte, z. B. die Sentinel-2-SCL), bits=0-4 (Pixel verwerfen, bei denen eines dieser Bits gesetzt ist, z. B. Landsat QA_PIXEL), band=N (Standard 1); mit | kombinieren. NoData wird immer verworfen.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="238" />
       <source>Number of clusters</source>
       <translation>Anzahl der Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, die Anzahl der Cluster (2 bis {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="244" />
       <source>Mode</source>
       <translation>Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Schnell (Mini-Batches auf einer Stichprobe, für große Szenen)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
       <source>Paper (full batch, as published)</source>
       <translation>Publikation (voller Batch, wie veröffentlicht)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>„Schnell“ trainiert in Mini-Batches auf einer Pixelstichprobe und klassifiziert die ganze Szene; „Publikation“ folgt der veröffentlichten Methode (voller Batch, 400 Epochen) und eignet sich für kleine Szenen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="251" />
       <source>Random seed</source>
       <translation>Zufallsstartwert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>Gleicher Startwert, gleiche Daten und gleiche Software ergeben dieselben Cluster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
       <source>Mode default</source>
       <translation>Voreinstellung des Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="256" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
       <source>Mode default: the mode's own value.</source>
       <translation>Modusstandard: der eigene Wert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="265" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
       <source>0 = {meaning}.</source>
       <translation>0 = {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="267" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="272" />
       <source>Empty: the mode's default.</source>
       <translation>Leer: der Standardwert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
       <source>Empty: {meaning}.</source>
       <translation>Leer: {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="271" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
       <source>0 also means the mode's default, as in earlier versions.</source>
       <translation>0 bedeutet wie in früheren Versionen ebenfalls den Standardwert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>SCDSC model</source>
       <translation>SCDSC-Modell</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
       <source>SCDSC model (*.npz)</source>
       <translation>SCDSC-Modell (*.npz)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="279" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
       <translation>Eine Modelldatei aus „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="288" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatisch (GPU, falls vorhanden)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
       <source>CUDA GPU</source>
       <translation>CUDA-GPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Wo das Netz läuft. „Automatisch“ verwendet eine CUDA-GPU, falls vorhanden; CUDA ohne vorhandene GPU anzufordern ist ein Fehler.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="296" />
       <source>Reference labels</source>
       <translation>Referenzklassen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="297" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Optionales Referenzklassenraster (0 = unbeschriftet) im selben Raster-Gitter: Das Ergebnis wird damit bewertet (Gesamtgenauigkeit, NMI, Kappa, Genauigkeit je Klasse).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="297" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="302" />
       <source>Clusters</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Klassenraster: 1..K je geclustertem Pixel, 0 = NoData, mit einer Stildatei (.qml) daneben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="300" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="305" />
       <source>Confidence</source>
       <translation>Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="302" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Optionales Raster der größten weichen Zuordnung jedes Pixels (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="306" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="311" />
       <source>Overall accuracy</source>
       <translation>Gesamtgenauigkeit</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="312" />
       <source>Normalized mutual information</source>
       <translation>Normierte Transinformation</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="308" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="313" />
       <source>Cohen's kappa</source>
       <translation>Cohens Kappa</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="369" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name}: Das Raster {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="387" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK: Der Layer {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="390" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK muss ein Polygon-Layer oder ein Raster sein, erhalten: {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="400" />
+      <source>MASK_RULE reads a raster MASK (a quality band); {what}</source>
+      <translation>MASK_RULE liest eine Raster-MASK (ein Qualitätsband); {what}</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="401" />
+      <source>no MASK was given</source>
+      <translation>es wurde keine MASK angegeben</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="401" />
+      <source>MASK is a vector layer</source>
+      <translation>MASK ist ein Vektorlayer</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="414" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Die SCDSC-Kernbibliothek kann nicht importiert werden: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="421" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="432" />
       <source>Cancelled</source>
       <translation>Abgebrochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="443" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="454" />
       <source>{name}: {size} pixels</source>
       <translation>{name}: {size} Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="463" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="474" />
       <source>selected bands</source>
       <translation>ausgewählte Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="463" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="474" />
       <source>bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="464" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="475" />
       <source>INPUT needs at least {n} {what}, got {count} in {name}</source>
       <translation>INPUT braucht mindestens {n} {what}, {name} hat {count}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="472" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="483" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS muss zwischen 2 und {max} liegen, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="475" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="486" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS muss kleiner als die Anzahl der Pixel ({n}) sein, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="483" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} muss ein dateibasiertes (GDAL-)Raster sein, erhalten: {provider!r}-Layer {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="504" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="515" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK: Der Layer {layer!r} kann nicht nach {path} exportiert werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="507" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="518" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK: Layer {layer!r} nach {path} exportiert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="514" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="525" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Gesamtgenauigkeit {oa:.4f}, NMI {nmi:.4f}, Kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="522" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="533" />
       <source>per-class accuracy</source>
       <translation>Genauigkeit je Klasse</translation>
     </message>

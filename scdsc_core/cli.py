@@ -89,6 +89,10 @@ def _add_common_outputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mask", metavar="PATH",
                         help="polygon vector (any OGR source; reprojected and rasterized onto the raster grid) or "
                              "raster (non-zero = keep) restricting which pixels are clustered")
+    parser.add_argument("--mask-rule", metavar="RULE",
+                        help="read the --mask raster as a quality band: 'drop=3,8-10' or 'keep=4,5' (class values), "
+                             "'bits=0-4' (drop pixels with any of these bits set), 'band=N' (default 1); combine "
+                             "with '|', e.g. 'band=2|bits=0,3,4'")
     parser.add_argument("--bands", metavar="LIST",
                         help="1-based band subset such as '1-50,60' (default: every band not flagged bbl=0)")
     parser.add_argument("--reference", metavar="PATH",
@@ -245,7 +249,12 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
             bar.close()
         _print_result(result)
         return EXIT_OK
-    io = dict(mask=args.mask, reference=args.reference, confidence=args.confidence, proba=args.proba,
+    mask = args.mask
+    if args.mask_rule:
+        if mask is None:
+            raise ScdscError("--mask-rule needs --mask (the quality raster it reads)")
+        mask = f"{mask}|{args.mask_rule}"
+    io = dict(mask=mask, reference=args.reference, confidence=args.confidence, proba=args.proba,
               device=args.device, zero_is_nodata=args.zero_is_nodata, progress=progress, **common)
     if args.command == "apply":
         result = api.apply_model(args.model, args.input, args.output, **io)

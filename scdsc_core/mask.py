@@ -1,9 +1,11 @@
-"""User masks onto a raster grid: OGR polygons (rasterised, reprojected) or a raster (non-zero = keep)."""
+"""User masks onto a raster grid: OGR polygons (rasterised, reprojected), a raster (non-zero = keep), or a quality
+band read through a rule (classes to keep or drop, bits that mark bad pixels)."""
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 import numpy as np
@@ -27,14 +29,81 @@ def _warn(message: str) -> None:
     warn_adjustment(log, message, stacklevel=2)
 
 
-def _split_uri(path) -> Tuple[str, Optional[str], Optional[int], Optional[str]]:
-    """``file|layername=x|layerid=n|subset=...`` (QGIS style) -> (file, layer name, layer id, subset)."""
+@dataclass
+class QualityRule:
+    """How a quality band becomes a mask: ``keep`` / ``drop`` list classes (the Sentinel-2 SCL, a land-cover map),
+    ``bits`` lists bit numbers of which any set one marks a bad pixel (Landsat QA_PIXEL). Several apply together."""
+
+    band: int = 1
+    keep: Optional[List[int]] = None
+    drop: Optional[List[int]] = None
+    bits: Optional[List[int]] = None
+
+    @property
+    def empty(self) -> bool:
+        return self.keep is None and self.drop is None and self.bits is None
+
+    def apply(self, values: np.ndarray, mask_path: str) -> np.ndarray:
+        """True where the pixel is kept."""
+        if not np.issubdtype(values.dtype, np.integer):
+            finite = np.isfinite(values)
+            if not np.array_equal(values[finite], np.round(values[finite])):
+                raise ScdscError(f"mask {mask_path}: a class or bit rule needs whole-number quality values, band "
+                                 f"{self.band} holds fractions")
+            values = np.where(finite, values, 0).astype(np.int64)
+        keep = np.ones(values.shape, dtype=bool)
+        if self.keep is not None:
+            keep &= np.isin(values, self.keep)
+        if self.drop is not None:
+            keep &= ~np.isin(values, self.drop)
+        if self.bits is not None:
+            flags = np.int64(sum(1 << b for b in self.bits))
+            keep &= (values.astype(np.int64) & flags) == 0
+        return keep
+
+
+#: Largest bit number a rule may name (QA bands are at most 64-bit integers; numpy's int64 holds bits 0..62).
+_MAX_BIT = 62
+
+
+def _numbers(text: str, key: str, path) -> List[int]:
+    """``"3,8-10"`` -> [3, 8, 9, 10] (non-negative whole numbers), or a one-line error naming the mask."""
+    out: List[int] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        low, dash, high = part.partition("-")
+        try:
+            a, b = int(low), int(high) if dash else int(low)
+        except ValueError:
+            raise ScdscError(f"mask {path}: {key}= takes whole numbers and ranges such as 3,8-10, got {text!r}") \
+                from None
+        if a < 0 or b < a or b - a > 65535:
+            raise ScdscError(f"mask {path}: {key}= range {part!r} is not a range of non-negative numbers")
+        out.extend(range(a, b + 1))
+    if not out:
+        raise ScdscError(f"mask {path}: {key}= lists no value")
+    return out
+
+
+def _split_uri(path) -> Tuple[str, Optional[str], Optional[int], Optional[str], QualityRule]:
+    """``file|layername=x|layerid=n|subset=...`` (QGIS style) or ``file|band=n|keep=..|drop=..|bits=..`` (a
+    quality band) -> (file, layer name, layer id, subset, quality rule)."""
     parts = os.fspath(path).split("|")
     name = layer_id = subset = None
+    rule = QualityRule()
     for part in parts[1:]:
         key, _, value = part.partition("=")
         key = key.strip().lower()
-        if key == "layername":
+        if key in ("keep", "drop", "bits"):
+            numbers = _numbers(value, key, parts[0])
+            if key == "bits" and max(numbers) > _MAX_BIT:
+                raise ScdscError(f"mask {parts[0]}: bits= names bit {max(numbers)}; bits go from 0 to {_MAX_BIT}")
+            setattr(rule, key, numbers)
+        elif key == "band":
+            try:
+                rule.band = int(value)
+            except ValueError:
+                raise ScdscError(f"mask {parts[0]}: band must be a whole number, got {value!r}") from None
+        elif key == "layername":
             name = value
         elif key == "layerid":
             try:
@@ -43,7 +112,10 @@ def _split_uri(path) -> Tuple[str, Optional[str], Optional[int], Optional[str]]:
                 raise ScdscError(f"mask {path}: layerid must be a whole number, got {value!r}") from None
         elif key == "subset":
             subset = value
-    return parts[0], name, layer_id, subset
+        elif key:
+            raise ScdscError(f"mask {parts[0]}: unknown option {key!r} (a vector takes layername, layerid, subset; "
+                             "a quality raster band, keep, drop, bits)")
+    return parts[0], name, layer_id, subset, rule
 
 
 def _srs_from_wkt(wkt: str) -> Optional[osr.SpatialReference]:
@@ -218,13 +290,16 @@ def _same_grid(dataset, height: int, width: int, geotransform) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(mask_gt, geotransform))
 
 
-def _keep_values(dataset, mask_path: str) -> np.ndarray:
-    """Band 1 of a mask raster: True where it is non-zero, finite and not nodata."""
-    band = dataset.GetRasterBand(1)
+def _keep_values(dataset, mask_path: str, rule: QualityRule) -> np.ndarray:
+    """The rule's band of a mask raster: True where the rule keeps the pixel (no rule: non-zero), finite and not
+    nodata."""
+    if not 1 <= rule.band <= dataset.RasterCount:
+        raise ScdscError(f"mask {mask_path} has {dataset.RasterCount} band(s); band={rule.band} does not exist")
+    band = dataset.GetRasterBand(rule.band)
     if gdal.DataTypeIsComplex(band.DataType):
         raise ScdscError(f"mask {mask_path} holds complex values; a mask raster must be real-valued")
     values = band.ReadAsArray()
-    keep = values != 0
+    keep = values != 0 if rule.empty else rule.apply(values, mask_path)
     if np.issubdtype(values.dtype, np.floating):
         keep &= np.isfinite(values)
     nodata = band.GetNoDataValue()
@@ -233,13 +308,13 @@ def _keep_values(dataset, mask_path: str) -> np.ndarray:
     return keep
 
 
-def _raster_mask(dataset, mask_path: str, source) -> np.ndarray:
+def _raster_mask(dataset, mask_path: str, source, rule: QualityRule) -> np.ndarray:
     """A mask raster on the source grid: as is when the grids match, else warped (nearest neighbour)."""
     height, width, geotransform = _grid(source)
     raster_srs = _srs_from_wkt(getattr(source, "crs_wkt", "") or "")
     mask_srs = _srs_from_wkt(dataset.GetProjection() or "")
     reproject = _crs_relation(mask_path, mask_srs, raster_srs, getattr(source, "path", None))
-    keep = _keep_values(dataset, mask_path)
+    keep = _keep_values(dataset, mask_path, rule)
     if not reproject and _same_grid(dataset, height, width, geotransform):
         return keep
 
@@ -272,7 +347,10 @@ def load_mask(path, source, *, layer: Optional[str] = None) -> np.ndarray:
     ----------
     path : path
         A polygon vector (any OGR source: GeoPackage, Shapefile, GeoJSON, ...; QGIS-style
-        ``file|layername=name`` uris work too) or a raster (non-zero, non-nodata = keep).
+        ``file|layername=name`` uris work too) or a raster (non-zero, non-nodata = keep). A quality raster takes a
+        rule: ``scl.tif|drop=0,1,3,8-10`` (Sentinel-2 SCL: no data, saturated, shadows, clouds, cirrus),
+        ``qa_pixel.tif|bits=0-4`` (Landsat QA_PIXEL: fill, dilated cloud, cirrus, cloud, shadow), ``|keep=4,5``,
+        and ``|band=N`` for a band other than the first; the rules combine, and nodata is always dropped.
     source : RasterSource or ArraySource
         The raster whose grid the mask is put on. Its valid pixels are used for the final check.
     layer : str, optional
@@ -296,7 +374,7 @@ def load_mask(path, source, *, layer: Optional[str] = None) -> np.ndarray:
     --------
     >>> keep = load_mask("fields.gpkg|layername=fields", open_raster("image.tif"))  # doctest: +SKIP
     """
-    file_path, uri_layer, layer_id, subset = _split_uri(path)
+    file_path, uri_layer, layer_id, subset, rule = _split_uri(path)
     if layer is not None:
         uri_layer, layer_id = layer, None
     shown = os.fspath(path)
@@ -309,6 +387,8 @@ def load_mask(path, source, *, layer: Optional[str] = None) -> np.ndarray:
     except RuntimeError:
         vector = None
     if vector is not None and vector.GetLayerCount() > 0:
+        if not rule.empty or rule.band != 1:
+            raise ScdscError(f"mask {shown}: band, keep, drop and bits apply to a quality raster, not to polygons")
         keep = _vector_mask(vector, shown, source, uri_layer, layer_id, subset)
     else:
         try:
@@ -319,7 +399,7 @@ def load_mask(path, source, *, layer: Optional[str] = None) -> np.ndarray:
             if vector is not None:
                 raise ScdscError(f"mask {shown} is a vector source without any layer")
             raise ScdscError(f"mask {shown} is neither a vector nor a raster that GDAL/OGR can open")
-        keep = _raster_mask(raster, shown, source)
+        keep = _raster_mask(raster, shown, source, rule)
 
     n_keep = int(keep.sum())
     if n_keep == 0:

@@ -15,7 +15,8 @@ from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingExcep
                        QgsProcessingParameterBand, QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
                        QgsProcessingParameterFile, QgsProcessingParameterFileDestination, QgsProcessingParameterMapLayer,
                        QgsProcessingParameterNumber, QgsProcessingParameterRasterDestination,
-                       QgsProcessingParameterRasterLayer, QgsProcessingUtils, QgsRasterLayer, QgsVectorFileWriter,
+                       QgsProcessingParameterRasterLayer, QgsProcessingParameterString, QgsProcessingUtils,
+                       QgsRasterLayer, QgsVectorFileWriter,
                        QgsVectorLayer)
 
 from scdsc_core.params import MIN_BANDS  # the fewest bands the core clusters; params imports numpy only
@@ -227,6 +228,10 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
                                                  types=[VECTOR_POLYGON, RASTER]),
                   self.tr("Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where "
                           "the mask raster is non-zero, are clustered. Other pixels are written as nodata."))
+        self._add(QgsProcessingParameterString("MASK_RULE", self.tr("Mask rule (quality band)"), optional=True),
+                  self.tr("Reads a raster MASK as a quality band: drop=3,8-10 or keep=4,5 (class values, e.g. the "
+                          "Sentinel-2 SCL), bits=0-4 (drop pixels with any of these bits set, e.g. Landsat "
+                          "QA_PIXEL), band=N (default 1); combine with |. Nodata is always dropped."))
 
     def _add_n_clusters(self) -> None:
         """N_CLUSTERS."""
@@ -389,6 +394,12 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
         else:
             raise QgsProcessingException(self.tr("MASK must be a polygon layer or a raster, got {name!r}").format(
                 name=layer.name()))
+        rule = (self.parameterAsString(parameters, "MASK_RULE", context) or "").strip()
+        if rule:
+            if not isinstance(layer, QgsRasterLayer):
+                raise QgsProcessingException(self.tr("MASK_RULE reads a raster MASK (a quality band); {what}").format(
+                    what=self.tr("no MASK was given") if layer is None else self.tr("MASK is a vector layer")))
+            self._paths["MASK"] += "|" + rule
 
     # -- running the core ------------------------------------------------------------------------------------
     def _core_api(self, feedback):

@@ -9,7 +9,7 @@ import pytest
 from osgeo import gdal
 
 from scdsc_core.cli import build_parser, main
-from tests.conftest import REPO, write_raster
+from tests.conftest import REPO, planted_cube, write_raster
 
 TINY = ["--pretrain-epochs", "4", "--epochs", "4"]
 
@@ -129,3 +129,26 @@ def test_an_adjustment_is_reported_once(tmp_path):
                           env=env, cwd=str(REPO), timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.count("bands are nodata or NaN in every pixel and are not used: 4 (band 4)") == 1, proc.stderr
+
+
+def test_a_quality_band_masks_clouds_and_the_masked_pixels_are_nodata(tmp_path, capsys):
+    # Issue 27: an SCL-like class band; clouds (8, 9) and shadows (3) are not clustered and are 0 in the output.
+    cube, _ = planted_cube()
+    image = write_raster(tmp_path / "image.tif", cube)
+    scl = np.full(cube.shape[1:], 4, np.uint8)
+    scl[:6, :6], scl[-6:, -6:], scl[10:12, :] = 8, 9, 3
+    mask = write_raster(tmp_path / "scl.tif", scl)
+    out = tmp_path / "labels.tif"
+    assert main(["-q", "cluster", image, str(out), "-k", "4", "--mask", mask, "--mask-rule", "drop=3,8-10"]
+                + TINY) == 0
+    ds = gdal.Open(str(out))
+    labels = ds.GetRasterBand(1).ReadAsArray()
+    assert ds.GetRasterBand(1).GetNoDataValue() == 0
+    assert np.array_equal(labels == 0, np.isin(scl, (3, 8, 9)))
+    capsys.readouterr()
+    assert main(["-q", "cluster", image, str(tmp_path / "o.tif"), "-k", "4", "--mask-rule", "drop=3"] + TINY) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--mask-rule needs --mask" in err[0]
+    assert main(["-q", "cluster", image, str(tmp_path / "o.tif"), "-k", "4", "--mask", mask, "--mask-rule",
+                 "bits=99"] + TINY) == 2
+    assert "bits go from 0 to 62" in capsys.readouterr().err and not (tmp_path / "o.tif").exists()

@@ -216,3 +216,75 @@ def test_not_a_mask_file(tmp_path, source):
         load_mask(text, source)
     with pytest.raises(ScdscError, match=r"mask .*missing\.gpkg does not exist"):
         load_mask(tmp_path / "missing.gpkg", source)
+
+
+# ---- quality bands read through a rule (issue 27, item 3)
+
+def _scl_like(tmp_path, geotransform=GT):
+    """A Sentinel-2 SCL-like class band: 4 (vegetation) everywhere, clouds (8, 9) and a shadow (3) in blocks, and
+    nodata 0 in one corner."""
+    values = np.full((40, 40), 4, np.uint8)
+    values[0:10, 0:10] = 8
+    values[0:10, 30:40] = 9
+    values[30:40, 0:10] = 3
+    values[35:40, 35:40] = 0
+    return values, write_raster(tmp_path / "scl.tif", values, geotransform=geotransform, epsg=32633, nodata=0)
+
+
+def test_a_class_rule_drops_or_keeps_the_listed_classes(tmp_path, source):
+    values, path = _scl_like(tmp_path)
+    dropped = load_mask(f"{path}|drop=3,8-10", source)
+    assert np.array_equal(dropped, values == 4)
+    kept = load_mask(f"{path}|keep=4,9", source)
+    assert np.array_equal(kept, np.isin(values, (4, 9)))
+    # Without a rule a quality band is just "non-zero = keep": clouds included.
+    assert np.array_equal(load_mask(path, source), values != 0)
+
+
+def test_a_bit_rule_drops_pixels_with_any_listed_bit(tmp_path, source):
+    # Landsat C2 QA_PIXEL-like: bit 0 fill, bit 3 cloud, bit 4 cloud shadow, bit 6 clear; uint16, in band 2.
+    qa = np.full((40, 40), 1 << 6, np.uint16)
+    qa[0:4, :] = 1               # fill
+    qa[10:12, :] |= 1 << 3       # cloud
+    qa[20:22, 5:9] = 1 << 4      # shadow
+    qa[30, 30] = (1 << 6) | (1 << 7)  # bit 7 is not in the rule: kept
+    stack = np.stack([np.zeros((40, 40), np.uint16), qa])
+    path = write_raster(tmp_path / "qa.tif", stack, geotransform=GT, epsg=32633)
+    keep = load_mask(f"{path}|band=2|bits=0,3,4", source)
+    assert np.array_equal(keep, (qa & 0b11001) == 0)
+    assert keep[30, 30] and not keep[0:4].any() and not keep[10:12].any() and not keep[20:22, 5:9].any()
+
+
+def test_a_coarser_quality_band_is_warped_after_the_rule(tmp_path, source):
+    # SCL comes at 20 m beside 10 m bands: the rule is applied on the 20 m cells, then warped (nearest).
+    coarse = np.full((20, 20), 4, np.uint8)
+    coarse[0:5, 0:5] = 8
+    path = write_raster(tmp_path / "scl20.tif", coarse, geotransform=(500000.0, 20.0, 0.0, 4000000.0, 0.0, -20.0),
+                        epsg=32633)
+    keep = load_mask(f"{path}|drop=8", source)
+    assert not keep[0:10, 0:10].any() and keep[10:, :].all() and keep[:, 10:].all()
+
+
+@pytest.mark.parametrize("suffix, message", [
+    ("|drop=a,b", r"drop= takes whole numbers"),
+    ("|bits=70", r"bits go from 0 to 62"),
+    ("|band=3", r"has 1 band\(s\); band=3 does not exist"),
+    ("|keep=", r"keep= lists no value"),
+    ("|colour=red", r"unknown option 'colour'"),
+])
+def test_a_bad_rule_is_one_line_naming_the_mask(tmp_path, source, suffix, message):
+    _, path = _scl_like(tmp_path)
+    with pytest.raises(ScdscError, match=message):
+        load_mask(path + suffix, source)
+
+
+def test_a_rule_on_polygons_is_refused(tmp_path, source):
+    path = write_vector(tmp_path / "p.gpkg", [("p", 32633, [SQUARE], ogr.wkbPolygon)])
+    with pytest.raises(ScdscError, match="apply to a quality raster, not to polygons"):
+        load_mask(f"{path}|drop=3", source)
+
+
+def test_a_fractional_quality_band_is_refused_for_a_rule(tmp_path, source):
+    path = write_raster(tmp_path / "f.tif", np.full((40, 40), 0.5, np.float32), geotransform=GT, epsg=32633)
+    with pytest.raises(ScdscError, match="whole-number quality values"):
+        load_mask(f"{path}|drop=1", source)

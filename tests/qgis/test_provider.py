@@ -20,10 +20,10 @@ REPO = Path(__file__).resolve().parents[2]
 TRAINING = {"N_CLUSTERS", "MODE", "SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA",
             "WINDOW", "PCA_COMPONENTS", "INIT", "SELECTION", "SEED", "DEVICE"}
 PARAMETERS = {
-    "scdsc:cluster": {"INPUT", "BANDS", "MASK", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE", "OUTPUT_MODEL",
+    "scdsc:cluster": {"INPUT", "BANDS", "MASK", "MASK_RULE", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE", "OUTPUT_MODEL",
                       "OUTPUT_REPORT"} | TRAINING,
-    "scdsc:fit": {"INPUT", "BANDS", "MASK", "OUTPUT_MODEL", "OUTPUT", "OUTPUT_REPORT"} | TRAINING,
-    "scdsc:apply": {"MODEL", "INPUT", "BANDS", "MASK", "DEVICE", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE"},
+    "scdsc:fit": {"INPUT", "BANDS", "MASK", "MASK_RULE", "OUTPUT_MODEL", "OUTPUT", "OUTPUT_REPORT"} | TRAINING,
+    "scdsc:apply": {"MODEL", "INPUT", "BANDS", "MASK", "MASK_RULE", "DEVICE", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE"},
     "scdsc:apply_many": {"MODEL", "INPUTS", "CONFIDENCE", "WINDOW_ROWS", "SCHEDULER", "OUTPUT_FOLDER"},
     "scdsc:evaluate": {"INPUT", "REFERENCE"},
 }

@@ -84,6 +84,26 @@ def test_a_four_band_orthophoto_clusters_and_pca_components_is_honoured(qgis_pro
     assert rc == 1 and "n_components=6" in stdout + stderr and "Traceback" not in stdout + stderr
 
 
+def test_a_quality_band_rule_masks_from_the_shell(qgis_process_env, small_raster, tmp_path):
+    # Issue 27: MASK_RULE reads a raster MASK as a quality band (here QA_PIXEL-like bits: 3 = cloud).
+    env, cwd = qgis_process_env
+    image, _ = small_raster
+    qa = np.zeros((16, 16), np.uint16)
+    qa[4:8, :] = 1 << 3
+    qa[12, 12] = 1 << 7  # not a listed bit: kept
+    mask = write_raster(tmp_path / "qa.tif", qa)
+    out = tmp_path / "labels.tif"
+    rc, _, stdout, stderr = run_json(["run", "scdsc:cluster", "--", f"INPUT={image}", "N_CLUSTERS=3",
+                                      f"MASK={mask}", "MASK_RULE=bits=0,3,4", f"OUTPUT={out}", "PRETRAIN_EPOCHS=2",
+                                      "EPOCHS=2"], env, cwd)
+    assert rc == 0, stdout + stderr
+    labels = gdal.Open(str(out)).ReadAsArray()
+    assert np.array_equal(labels == 0, (qa & 0b11001) != 0)
+    rc, _, stdout, stderr = run_json(["run", "scdsc:cluster", "--", f"INPUT={image}", "N_CLUSTERS=3",
+                                      "MASK_RULE=drop=1", f"OUTPUT={tmp_path / 'o.tif'}"], env, cwd)
+    assert rc == 1 and "MASK_RULE" in stdout + stderr and "Traceback" not in stdout + stderr
+
+
 def test_shipped_model_chains_cluster_with_a_native_algorithm(qgis_process_env, small_raster, tmp_path):
     env, cwd = qgis_process_env
     image, _ = small_raster
