@@ -146,7 +146,8 @@ def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: Ba
     targets = _check_outputs(inputs, output=output, confidence=confidence, proba=proba)
     estimator = load_model(model)
     estimator.device = device
-    source = _open_for_model(input, bands, estimator.n_features_in_, estimator.fit_info_, zero_is_nodata)
+    source = _open_for_model(input, bands, estimator.n_features_in_, estimator.fit_info_, zero_is_nodata,
+                             estimator.wavelengths_)
     cluster_mask = _load_mask(mask, source)
     ref = _read_reference(reference, source)
     p(0.02, "Labelling pixels")
@@ -317,19 +318,22 @@ def _make_estimator(n_clusters, *, mode, seed, device, params):
 
 
 def check_model_input(model: PathLike, input: PathLike, bands: BandSpec = None, zero_is_nodata: bool = False) -> None:
-    """Raise ScdscError unless ``input`` (with ``bands``) gives the band count ``model`` was trained on.
+    """Raise ScdscError unless ``input`` (with ``bands``) gives the band count (and, where both know them, the
+    wavelengths) ``model`` was trained on.
 
     Reads only the model's metadata and the raster's header, so front ends can check before a run.
     """
     from .modelfile import read_model_info
 
     info = read_model_info(model)
-    _open_for_model(input, bands, info["n_features_in"], info["fit_info"], zero_is_nodata)
+    _open_for_model(input, bands, info["n_features_in"], info["fit_info"], zero_is_nodata, info.get("wavelengths"))
 
 
-def _open_for_model(input, bands, n_features_in: int, fit_info: Dict[str, Any], zero_is_nodata):
-    """The raster opened with the model's band selection (``fit_info``: the training raster's bands)."""
-    from .modelfile import recorded_bands
+def _open_for_model(input, bands, n_features_in: int, fit_info: Dict[str, Any], zero_is_nodata,
+                    wavelengths: Optional[List[float]] = None):
+    """The raster opened with the model's band selection (``fit_info``: the training raster's bands), refused
+    when its bands' wavelengths are not the model's."""
+    from .modelfile import check_wavelengths, recorded_bands
     from .raster import _open_gdal_raster, open_raster
 
     if bands is None:  # the file's band count from its header: the raster is read (and scanned) once, below
@@ -338,6 +342,7 @@ def _open_for_model(input, bands, n_features_in: int, fit_info: Dict[str, Any], 
     if source.n_bands != n_features_in:
         raise ScdscError(f"the model was trained on {n_features_in} bands but {input} gives "
                          f"{source.n_bands} selected bands: choose the same bands as in training")
+    check_wavelengths(wavelengths, source.wavelengths, str(input))
     return source
 
 
@@ -368,6 +373,9 @@ def _run_info(estimator, mode, seed, protocol, read_seconds) -> Dict[str, Any]:
         "selected_epoch": getattr(estimator, "selected_epoch_", None),
         "selected_ratio": getattr(estimator, "selected_ratio_", None),
     })
+    wavelengths = getattr(estimator, "wavelengths_", None)
+    info["wavelengths_nm"] = (f"{wavelengths[0]:g}-{wavelengths[-1]:g} nm ({len(wavelengths)} bands)"
+                              if wavelengths else "not recorded in the input")
     return info
 
 
@@ -431,6 +439,9 @@ def _label_metadata(estimator, result) -> Dict[str, str]:
         "SCDSC_SELECTED_EPOCH": str(info.get("selected_epoch")),
         "SCDSC_SELECTED_RATIO": str(info.get("selected_ratio")),
     }
+    wavelengths = getattr(estimator, "wavelengths_", None)
+    if wavelengths:
+        items["SCDSC_WAVELENGTHS_NM"] = ",".join(f"{w:g}" for w in wavelengths)
     try:
         items["SCDSC_PARAMS"] = json.dumps(estimator.get_params(), default=str, sort_keys=True)
     except AttributeError:

@@ -69,8 +69,8 @@ def windows(height: int, rows: int) -> List[Tuple[int, int]]:
 def _model_bands(info: Dict[str, Any], path: str) -> Tuple[List[int], int]:
     """The bands of ``path`` the model applies to (as ``apply`` chooses them) and its number of rows, read from
     the header only."""
-    from .modelfile import recorded_bands
-    from .raster import _open_gdal_raster, flagged_bands, parse_bands
+    from .modelfile import check_wavelengths, recorded_bands
+    from .raster import _open_gdal_raster, band_wavelengths, flagged_bands, parse_bands
 
     dataset = _open_gdal_raster(path)
     count = dataset.RasterCount
@@ -82,6 +82,7 @@ def _model_bands(info: Dict[str, Any], path: str) -> Tuple[List[int], int]:
     if len(bands) != info["n_features_in"]:
         raise ScdscError(f"the model was trained on {info['n_features_in']} bands but {path} gives {len(bands)} "
                          "selected bands: choose the same bands as in training")
+    check_wavelengths(info.get("wavelengths"), band_wavelengths(dataset, bands), path)
     return bands, int(dataset.RasterYSize)
 
 

@@ -254,6 +254,9 @@ class SCDSC(ClusterMixin, BaseEstimator):
         Bands seen in ``fit``.
     n_components_ : int
         The pixel PCA width used (``n_components``, or min(8, bands)).
+    wavelengths_ : list of float or None
+        The band centres (nm) of the training image, where its source knew them (a GDAL raster's band metadata);
+        ``apply`` compares a new scene's against them.
     band_names_ : list of str
     n_mini_clusters_ : int
         M, the number of FINCH mini-clusters used.
@@ -580,6 +583,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
         self.bases_ = result.bases.detach().cpu().numpy().astype(np.float32)
         self.n_features_in_ = int(source.n_bands)
         self.n_components_ = n_components
+        self.wavelengths_ = None if source.wavelengths is None else [float(w) for w in source.wavelengths]
         self.band_names_ = list(source.band_names)
         self.history_ = history
         self.n_mini_clusters_ = n_groups

@@ -103,6 +103,7 @@ def save_model(estimator, path) -> None:
         "selected_epoch": estimator.selected_epoch_, "selected_ratio": float(estimator.selected_ratio_),
         "n_iter": int(estimator.n_iter_), "seed": int(info.get("seed", -1)),
         "history": list(getattr(estimator, "history_", []) or []), "fit_info": info,
+        "wavelengths": getattr(estimator, "wavelengths_", None),
     }
     text = json.dumps(_jsonable(meta), sort_keys=True)
     arrays[META_KEY] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
@@ -121,6 +122,25 @@ def save_model(estimator, path) -> None:
                 stream.write(archive.getbuffer())
         except OSError as exc:
             raise ScdscError(f"cannot write model file {path}: {exc.strerror or exc}") from None
+
+
+#: How far a scene's band centre may lie from the model's (nm) and still count as the same band: the centres of
+#: one sensor move by about a nanometre between scenes (EnMAP's and PRISMA's per-scene calibration); a different
+#: sensor's or a resampled product's bands lie tens of nanometres apart.
+WAVELENGTH_TOLERANCE_NM = 3.0
+
+
+def check_wavelengths(model_nm: Optional[List[float]], scene_nm: Optional[List[float]], scene: str) -> None:
+    """Refuse a scene whose band centres differ from the model's by more than :data:`WAVELENGTH_TOLERANCE_NM`,
+    naming the first bands that differ; nothing is checked where either side does not know its wavelengths."""
+    if model_nm is None or scene_nm is None or len(model_nm) != len(scene_nm):
+        return
+    far = [i for i, (a, b) in enumerate(zip(model_nm, scene_nm)) if abs(a - b) > WAVELENGTH_TOLERANCE_NM]
+    if far:
+        shown = ", ".join(f"band {i + 1}: {scene_nm[i]:g} nm, model {model_nm[i]:g} nm" for i in far[:3])
+        more = f" and {len(far) - 3} more" if len(far) > 3 else ""
+        raise ScdscError(f"{scene} has other wavelengths than the model was trained on ({shown}{more}; tolerance "
+                         f"{WAVELENGTH_TOLERANCE_NM:g} nm): a model applies to the bands it was trained on")
 
 
 def recorded_bands(fit_info: Dict[str, Any], band_count: int) -> Optional[List[int]]:
@@ -291,6 +311,12 @@ def _build(path: str, meta: Dict[str, Any], arrays: Dict[str, np.ndarray]):
         raise _fail(path, f"n_features_in ({n_bands}) is below n_components ({k})")
     if len(meta["band_names"]) != n_bands or not all(isinstance(b, str) for b in meta["band_names"]):
         raise _fail(path, f"band_names must hold {n_bands} names")
+    # Optional (files written before wavelengths were carried have none): None, or n_bands positive numbers (nm).
+    wavelengths = meta.get("wavelengths")
+    if wavelengths is not None and not (
+            isinstance(wavelengths, list) and len(wavelengths) == n_bands
+            and all(isinstance(w, (int, float)) and not isinstance(w, bool) and w > 0 for w in wavelengths)):
+        raise _fail(path, f"wavelengths must be null or {n_bands} positive numbers (nm)")
     if not all(isinstance(c, int) and c > 0 for c in meta["finch_sizes"]) or meta["n_mini_clusters"] < 1:
         raise _fail(path, "finch_sizes and n_mini_clusters must be positive integers")
 
@@ -323,6 +349,7 @@ def _build(path: str, meta: Dict[str, Any], arrays: Dict[str, np.ndarray]):
     estimator.n_features_in_ = n_bands
     estimator.n_components_ = k
     estimator.band_names_ = list(meta["band_names"])
+    estimator.wavelengths_ = None if wavelengths is None else [float(w) for w in wavelengths]
     estimator.n_mini_clusters_ = meta["n_mini_clusters"]
     estimator.finch_sizes_ = list(meta["finch_sizes"])
     estimator.finch_level_ = meta["finch_level"]

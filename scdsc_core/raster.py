@@ -212,7 +212,11 @@ class RasterSource:
     band_names : list of str
         Band descriptions, or ``"band N"`` when a band has none.
     wavelengths : list of float or None
-        From the ``wavelength`` band metadata when every selected band has it.
+        Band centres in nanometres, from the ``wavelength`` band metadata (GDAL's ENVI, ENVI-header and
+        product drivers write it, with ``wavelength_units``; micrometres are converted) when every selected band
+        has it.
+    fwhm : list of float or None
+        Band widths in nanometres, from the ``fwhm`` band metadata, likewise.
     geotransform : tuple of 6 float or None
     crs_wkt : str
         ``""`` when the raster has no CRS.
@@ -334,7 +338,8 @@ class RasterSource:
                 log.warning("%s: band %d has nodata %r, which a %s pixel cannot hold; the nodata value is ignored",
                             self.path, index, nodata, self.dtype)
             self._nodata_compare.append(comparable)
-        self.wavelengths = _wavelengths(bands)
+        self.wavelengths = band_wavelengths(dataset, indices)
+        self.fwhm = band_wavelengths(dataset, indices, "fwhm") if self.wavelengths is not None else None
 
     def _no_valid_message(self) -> str:
         return (f"no valid pixels in {self.path}: every pixel is nodata or NaN in at least one of the selected "
@@ -507,15 +512,58 @@ def _band_dtype(band) -> np.dtype:
     return np.dtype(gdal_array.GDALTypeCodeToNumericTypeCode(band.DataType))
 
 
-def _wavelengths(bands) -> Optional[List[float]]:
-    """The ``wavelength`` metadata of every band, or None when one is missing or unreadable."""
+#: Wavelength unit names as GDAL drivers and ENVI headers write them -> factor to nanometres.
+_UNITS_TO_NM = {"nanometers": 1.0, "nanometres": 1.0, "nanometer": 1.0, "nm": 1.0, "micrometers": 1000.0,
+                "micrometres": 1000.0, "micrometer": 1000.0, "microns": 1000.0, "um": 1000.0, "µm": 1000.0,
+                "millimeters": 1e6, "mm": 1e6}
+
+
+def _to_nm(value: float, units: Optional[str]) -> Optional[float]:
+    """A wavelength in nanometres: with its unit, or, without one, read as micrometres below 100 (the
+    0.4-2.5 µm of an optical sensor) and as nanometres above (400-2500 nm); an unknown unit gives None."""
+    if units:
+        factor = _UNITS_TO_NM.get(units.strip().lower())
+        return None if factor is None else value * factor
+    return value * 1000.0 if value < 100.0 else value
+
+
+def band_wavelengths(dataset, indices: Sequence[int], item: str = "wavelength") -> Optional[List[float]]:
+    """Band metadata ``item`` ("wavelength" or "fwhm") of the 1-based bands ``indices`` of a GDAL dataset, in nm
+    (see :func:`_band_wavelengths`), else the ENVI header's list (GDAL 3.6 puts ``fwhm`` only there); None when
+    a band lacks it."""
+    values = _band_wavelengths([dataset.GetRasterBand(i) for i in indices], item,
+                               dataset.GetMetadataItem("wavelength_units"))
+    if values is None:
+        envi = dataset.GetMetadata("ENVI") or {}
+        listed = [v.strip() for v in (envi.get(item) or "").strip("{} ").split(",") if v.strip()]
+        if len(listed) == dataset.RasterCount:
+            try:
+                nm = [_to_nm(float(listed[i - 1]), envi.get("wavelength_units")) for i in indices]
+            except ValueError:
+                return None
+            if all(v is not None and np.isfinite(v) and v > 0 for v in nm):
+                values = [round(v, 4) for v in nm]
+    return values
+
+
+def _band_wavelengths(bands, item: str, dataset_units: Optional[str] = None) -> Optional[List[float]]:
+    """Band metadata ``item`` ("wavelength", "fwhm") of every band in nm, or None when one is missing or
+    unreadable. GDAL's IMAGERY domain (CENTRAL_WAVELENGTH_UM / FWHM_UM, GDAL >= 3.10) counts too."""
     values = []
     for band in bands:
-        text = band.GetMetadataItem("wavelength")
+        text = band.GetMetadataItem(item)
+        units = band.GetMetadataItem("wavelength_units") or dataset_units
+        if text is None:
+            text = band.GetMetadataItem("CENTRAL_WAVELENGTH_UM" if item == "wavelength" else "FWHM_UM", "IMAGERY")
+            units = "um"
         try:
-            values.append(float(text))
+            number = float(text)
         except (TypeError, ValueError):
             return None
+        nm = _to_nm(number, units)
+        if nm is None or not np.isfinite(nm) or nm <= 0:
+            return None
+        values.append(round(nm, 4))
     return values
 
 

@@ -128,6 +128,7 @@ class ArraySource:
         self.band_indices: List[int] = list(range(1, n_bands + 1))
         self.source_band_count: int = n_bands
         self.wavelengths = None
+        self.fwhm = None
         self.geotransform = None
         self.crs_wkt = ""
         self.path = None
