@@ -428,12 +428,12 @@
       <translation>SCDSC-Modell anwenden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="70" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="72" />
       <source>{name} clusters</source>
       <translation>{name} Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="71" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="73" />
       <source>{name} confidence</source>
       <translation>{name} Konfidenz</translation>
     </message>
@@ -714,118 +714,133 @@
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="311" />
+      <source>Cluster spectra</source>
+      <translation>Cluster-Spektren</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="312" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="314" />
+      <source>Optional CSV table: each cluster's mean and standard deviation per band, with the band's wavelength (nm) where the raster records it.</source>
+      <translation>Optionale CSV-Tabelle: Mittelwert und Standardabweichung jedes Clusters je Band, mit der Wellenlänge des Bandes (nm), wo das Raster sie angibt.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="319" />
       <source>Overall accuracy</source>
       <translation>Gesamtgenauigkeit</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="312" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="320" />
       <source>Normalized mutual information</source>
       <translation>Normierte Transinformation</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="313" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="321" />
       <source>Cohen's kappa</source>
       <translation>Cohens Kappa</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name}: Das Raster {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="387" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK: Der Layer {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK muss ein Polygon-Layer oder ein Raster sein, erhalten: {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="400" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="408" />
       <source>MASK_RULE reads a raster MASK (a quality band); {what}</source>
       <translation>MASK_RULE liest eine Raster-MASK (ein Qualitätsband); {what}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="401" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="409" />
       <source>no MASK was given</source>
       <translation>es wurde keine MASK angegeben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="401" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="409" />
       <source>MASK is a vector layer</source>
       <translation>MASK ist ein Vektorlayer</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="414" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="422" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Die SCDSC-Kernbibliothek kann nicht importiert werden: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="432" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="440" />
       <source>Cancelled</source>
       <translation>Abgebrochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="454" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="462" />
       <source>{name}: {size} pixels</source>
       <translation>{name}: {size} Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="474" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="482" />
       <source>selected bands</source>
       <translation>ausgewählte Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="474" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="482" />
       <source>bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="475" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="483" />
       <source>INPUT needs at least {n} {what}, got {count} in {name}</source>
       <translation>INPUT braucht mindestens {n} {what}, {name} hat {count}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="483" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="491" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS muss zwischen 2 und {max} liegen, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="486" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS muss kleiner als die Anzahl der Pixel ({n}) sein, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="502" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} muss ein dateibasiertes (GDAL-)Raster sein, erhalten: {provider!r}-Layer {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="515" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="523" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK: Der Layer {layer!r} kann nicht nach {path} exportiert werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="518" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="526" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK: Layer {layer!r} nach {path} exportiert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="525" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="533" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Gesamtgenauigkeit {oa:.4f}, NMI {nmi:.4f}, Kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="533" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="541" />
       <source>per-class accuracy</source>
       <translation>Genauigkeit je Klasse</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="15" />
-      <source>Clusters the pixels of a hyperspectral raster into K groups with SCDSC (scalable context-preserving deep subspace clustering): a convolutional autoencoder on 7x7 patches of the 8-component PCA image, trained so that each cluster is a low-dimensional subspace, mini-clusters stay together and neighbouring pixels agree. Writes a label raster (1..K, 0 = nodata) styled with one colour per cluster, and optionally a confidence raster, the trained model and an HTML report.</source>
-      <translation>Gruppiert die Pixel eines hyperspektralen Rasters mit SCDSC (skalierbares, kontexterhaltendes Deep Subspace Clustering) in K Cluster: ein Faltungs-Autoencoder auf 7x7-Ausschnitten des 8-Komponenten-PCA-Bildes, so trainiert, dass jeder Cluster ein niedrigdimensionaler Unterraum ist, Mini-Cluster zusammenbleiben und benachbarte Pixel übereinstimmen. Schreibt ein Klassenraster (1..K, 0 = NoData) mit einer Farbe je Cluster und optional ein Konfidenzraster, das trainierte Modell und einen HTML-Bericht.</translation>
+      <source>Clusters the pixels of a hyperspectral raster into K groups with SCDSC (scalable context-preserving deep subspace clustering): a convolutional autoencoder on 7x7 patches of the PCA image (8 components, or every band of a raster with fewer), trained so that each cluster is a low-dimensional subspace, mini-clusters stay together and neighbouring pixels agree. Writes a label raster (1..K, 0 = nodata) styled with one colour per cluster, and optionally a confidence raster, the trained model and an HTML report.</source>
+      <translation>Gruppiert die Pixel eines hyperspektralen Rasters mit SCDSC (skalierbares, kontexterhaltendes Deep Subspace Clustering) in K Cluster: ein Faltungs-Autoencoder auf 7x7-Ausschnitten des PCA-Bildes (8 Komponenten, oder jedes Band eines Rasters mit weniger Bändern), so trainiert, dass jeder Cluster ein niedrigdimensionaler Unterraum ist, Mini-Cluster zusammenbleiben und benachbarte Pixel übereinstimmen. Schreibt ein Klassenraster (1..K, 0 = NoData) mit einer Farbe je Cluster und optional ein Konfidenzraster, das trainierte Modell und einen HTML-Bericht.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="28" />

@@ -428,12 +428,12 @@
       <translation>Appliquer un modèle SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="70" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="72" />
       <source>{name} clusters</source>
       <translation>{name} classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/apply.py" line="71" />
+      <location filename="../scdsc_qgis/algorithms/apply.py" line="73" />
       <source>{name} confidence</source>
       <translation>{name} confiance</translation>
     </message>
@@ -714,118 +714,133 @@
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/base.py" line="311" />
+      <source>Cluster spectra</source>
+      <translation>Spectres des classes</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="312" />
+      <source>CSV files (*.csv)</source>
+      <translation>Fichiers CSV (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="314" />
+      <source>Optional CSV table: each cluster's mean and standard deviation per band, with the band's wavelength (nm) where the raster records it.</source>
+      <translation>Table CSV facultative : moyenne et écart-type de chaque classe par bande, avec la longueur d'onde de la bande (nm) là où le raster l'indique.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/base.py" line="319" />
       <source>Overall accuracy</source>
       <translation>Précision globale</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="312" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="320" />
       <source>Normalized mutual information</source>
       <translation>Information mutuelle normalisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="313" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="321" />
       <source>Cohen's kappa</source>
       <translation>Kappa de Cohen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="374" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name} : impossible de charger le raster {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="387" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK : impossible de charger la couche {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK doit être une couche de polygones ou un raster, reçu {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="400" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="408" />
       <source>MASK_RULE reads a raster MASK (a quality band); {what}</source>
       <translation>MASK_RULE lit un raster MASK (une bande qualité) ; {what}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="401" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="409" />
       <source>no MASK was given</source>
       <translation>aucun MASK n'a été donné</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="401" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="409" />
       <source>MASK is a vector layer</source>
       <translation>MASK est une couche vecteur</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="414" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="422" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Impossible d'importer la bibliothèque SCDSC : {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="432" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="440" />
       <source>Cancelled</source>
       <translation>Annulé</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="454" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="462" />
       <source>{name}: {size} pixels</source>
       <translation>{name} : {size} pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="474" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="482" />
       <source>selected bands</source>
       <translation>bandes sélectionnées</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="474" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="482" />
       <source>bands</source>
       <translation>bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="475" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="483" />
       <source>INPUT needs at least {n} {what}, got {count} in {name}</source>
       <translation>INPUT demande au moins {n} {what}, {name} en a {count}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="483" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="491" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS doit être compris entre 2 et {max}, reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="486" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS doit être inférieur au nombre de pixels ({n}), reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="502" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} doit être un raster sur fichier (GDAL), reçu une couche {provider!r} {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="515" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="523" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK : impossible d'exporter la couche {layer!r} vers {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="518" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="526" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK : couche {layer!r} exportée vers {path}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="525" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="533" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Précision globale {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="533" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="541" />
       <source>per-class accuracy</source>
       <translation>précision par classe</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="15" />
-      <source>Clusters the pixels of a hyperspectral raster into K groups with SCDSC (scalable context-preserving deep subspace clustering): a convolutional autoencoder on 7x7 patches of the 8-component PCA image, trained so that each cluster is a low-dimensional subspace, mini-clusters stay together and neighbouring pixels agree. Writes a label raster (1..K, 0 = nodata) styled with one colour per cluster, and optionally a confidence raster, the trained model and an HTML report.</source>
-      <translation>Regroupe les pixels d'un raster hyperspectral en K classes avec SCDSC (classification profonde en sous-espaces, évolutive et préservant le contexte) : un auto-encodeur convolutif sur des imagettes 7x7 de l'image ACP à 8 composantes, entraîné pour que chaque classe soit un sous-espace de faible dimension, que les mini-classes restent unies et que les pixels voisins concordent. Écrit un raster d'étiquettes (1..K, 0 = sans données) avec une couleur par classe, et en option un raster de confiance, le modèle entraîné et un rapport HTML.</translation>
+      <source>Clusters the pixels of a hyperspectral raster into K groups with SCDSC (scalable context-preserving deep subspace clustering): a convolutional autoencoder on 7x7 patches of the PCA image (8 components, or every band of a raster with fewer), trained so that each cluster is a low-dimensional subspace, mini-clusters stay together and neighbouring pixels agree. Writes a label raster (1..K, 0 = nodata) styled with one colour per cluster, and optionally a confidence raster, the trained model and an HTML report.</source>
+      <translation>Regroupe les pixels d'un raster hyperspectral en K classes avec SCDSC (classification profonde en sous-espaces, évolutive et préservant le contexte) : un auto-encodeur convolutif sur des imagettes 7x7 de l'image ACP (8 composantes, ou toutes les bandes d'un raster qui en a moins), entraîné pour que chaque classe soit un sous-espace de faible dimension, que les mini-classes restent unies et que les pixels voisins concordent. Écrit un raster d'étiquettes (1..K, 0 = sans données) avec une couleur par classe, et en option un raster de confiance, le modèle entraîné et un rapport HTML.</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/cluster.py" line="28" />

@@ -27,7 +27,7 @@ class ClusterResult:
     ----------
     output : str or None
         The label GeoTIFF (1..K, 0 = nodata) with its ``.qml`` style beside it.
-    confidence, proba, model, report : str or None
+    confidence, proba, model, report, spectra : str or None
         The optional outputs that were asked for.
     n_clusters : int
     cluster_sizes : list of int
@@ -48,6 +48,7 @@ class ClusterResult:
     proba: Optional[str] = None
     model: Optional[str] = None
     report: Optional[str] = None
+    spectra: Optional[str] = None
     n_clusters: int = 0
     cluster_sizes: List[int] = field(default_factory=list)
     class_names: List[str] = field(default_factory=list)
@@ -60,7 +61,7 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
                    mask: Optional[PathLike] = None, reference: Optional[PathLike] = None,
                    confidence: Optional[PathLike] = None, proba: Optional[PathLike] = None,
                    model_out: Optional[PathLike] = None, report: Optional[PathLike] = None,
-                   mode: str = "fast", seed: int = 0, device: str = "auto",
+                   spectra: Optional[PathLike] = None, mode: str = "fast", seed: int = 0, device: str = "auto",
                    params: Optional[Dict[str, Any]] = None, zero_is_nodata: bool = False,
                    progress: Optional[Callable[[float, str], None]] = None,
                    cancelled: Optional[Callable[[], bool]] = None,
@@ -83,7 +84,10 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
         Reference label raster (0 = unlabelled) on the same grid; the result is evaluated against it. In
         ``paper`` mode without ``mask``, only its labelled pixels are clustered (the paper's protocol).
     confidence, proba, model_out, report : path, optional
-        Also write the max soft assignment, the K soft assignments, the trained model, an HTML report.
+        Also write the max soft assignment, the K soft assignments, the trained model, an HTML report (with the
+        clusters' mean spectra drawn in nm where the raster records wavelengths).
+    spectra : path, optional
+        A CSV table of each cluster's mean and standard deviation per band (``.csv``).
     mode : {"fast", "paper"}, default "fast"
     seed : int, default 0
     device : {"auto", "cpu", "cuda"}, default "auto"
@@ -114,7 +118,8 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
     >>> result.cluster_sizes                                            # doctest: +SKIP
     """
     return _fit_and_write(input, output, n_clusters, bands=bands, mask=mask, reference=reference,
-                          confidence=confidence, proba=proba, model_out=model_out, report=report, mode=mode,
+                          confidence=confidence, proba=proba, model_out=model_out, report=report,
+                          spectra=spectra, mode=mode,
                           seed=seed, device=device, params=params, zero_is_nodata=zero_is_nodata,
                           progress=progress, cancelled=cancelled, callback=callback)
 
@@ -131,9 +136,9 @@ def fit_raster(input: PathLike, model_out: PathLike, n_clusters: int, *, output:
 def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: BandSpec = None,
                 mask: Optional[PathLike] = None, reference: Optional[PathLike] = None,
                 confidence: Optional[PathLike] = None, proba: Optional[PathLike] = None,
-                device: str = "auto", zero_is_nodata: bool = False,
+                spectra: Optional[PathLike] = None, device: str = "auto", zero_is_nodata: bool = False,
                 progress=None, cancelled=None) -> ClusterResult:
-    """Label a raster with a saved model, blockwise.
+    """Label a raster with a saved model, blockwise (``spectra``: as in :func:`cluster_raster`).
 
     ``bands`` defaults to the band selection recorded in the model when the raster has as many bands as the
     training raster had, else to every band; the selected band count must equal the model's.
@@ -143,7 +148,7 @@ def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: Ba
 
     p = as_progress(progress, cancelled)
     inputs = [model, input, mask, reference]
-    targets = _check_outputs(inputs, output=output, confidence=confidence, proba=proba)
+    targets = _check_outputs(inputs, output=output, confidence=confidence, proba=proba, spectra=spectra)
     estimator = load_model(model)
     estimator.device = device
     source = _open_for_model(input, bands, estimator.n_features_in_, estimator.fit_info_, zero_is_nodata,
@@ -209,7 +214,7 @@ def run_demo(out: PathLike = "out/demo", *, seed: int = 0, mode: str = "fast", p
 # Private helpers: they assume validated arguments.
 
 def _fit_and_write(input, output, n_clusters, *, bands=None, mask=None, reference=None, confidence=None,
-                   proba=None, model_out=None, report=None, mode="fast", seed=0, device="auto", params=None,
+                   proba=None, model_out=None, report=None, spectra=None, mode="fast", seed=0, device="auto", params=None,
                    zero_is_nodata=False, progress=None, cancelled=None, callback=None) -> ClusterResult:
     from .progress import as_progress
     from .raster import open_raster
@@ -217,7 +222,7 @@ def _fit_and_write(input, output, n_clusters, *, bands=None, mask=None, referenc
     p = as_progress(progress, cancelled)
     started = time.perf_counter()
     targets = _check_outputs([input, mask, reference], output=output, confidence=confidence, proba=proba,
-                             model=model_out, report=report)
+                             model=model_out, report=report, spectra=spectra)
     p(0.0, "Reading the raster")
     source = open_raster(input, bands, zero_is_nodata=zero_is_nodata)
     cluster_mask = _load_mask(mask, source)
@@ -251,6 +256,7 @@ _OUTPUTS = {
     "proba": ("soft-assignment raster", (".tif", ".tiff"), False),
     "model": ("model", (".npz",), False),
     "report": ("report", (".html", ".htm"), False),
+    "spectra": ("spectra table", (".csv",), False),
 }
 
 
@@ -395,6 +401,11 @@ def _finish(result, estimator, source, labels, conf, soft, ref, targets, progres
     if ref is not None:
         result.evaluation = evaluate_labels(labels, ref)
     metadata = _label_metadata(estimator, result)
+    spectra = None
+    if "spectra" in targets or "report" in targets:
+        from .spectra import cluster_spectra
+        progress(0.05, "Cluster spectra")
+        spectra = cluster_spectra(source, labels, k, progress=progress.slice(0.0, 0.1))
     started = time.perf_counter()
     with output_set() as stage_path:  # every output or none, signals held during the renames
         def stage(name):
@@ -418,9 +429,13 @@ def _finish(result, estimator, source, labels, conf, soft, ref, targets, progres
             progress(0.7, "Saving the model")
             save_model(estimator, stage("model"))
             result.model = targets["model"]
+        if "spectra" in targets:
+            from .spectra import write_spectra_csv
+            write_spectra_csv(stage("spectra"), spectra, result.class_names)
+            result.spectra = targets["spectra"]
         if "report" in targets:
             progress(0.8, "Writing the report")
-            _write_report(stage("report"), estimator, result)
+            _write_report(stage("report"), estimator, result, spectra)
             result.report = targets["report"]
         progress.check()  # last chance to cancel: nothing has been renamed into place yet
     result.info.setdefault("timings", {})["write"] = round(time.perf_counter() - started, 3)
@@ -449,15 +464,18 @@ def _label_metadata(estimator, result) -> Dict[str, str]:
     return items
 
 
-def _write_report(path, estimator, result) -> None:
+def _write_report(path, estimator, result, spectra=None) -> None:
     from .report import write_report
     try:
         params = estimator.get_params()
     except AttributeError:
         params = {}
     evaluation = result.evaluation.as_dict() if result.evaluation is not None else None
+    drawn = None if spectra is None else {"mean": spectra.mean.tolist(), "std": spectra.std.tolist(),
+                                          "wavelengths": spectra.wavelengths, "scaled": spectra.scaled}
     write_report(path, title="SCDSC clustering report", params=params, info=result.info, history=result.history,
-                 cluster_sizes=result.cluster_sizes, class_names=result.class_names, evaluation=evaluation)
+                 cluster_sizes=result.cluster_sizes, class_names=result.class_names, evaluation=evaluation,
+                 spectra=drawn)
 
 
 def _class_names_without_zero(names):

@@ -100,6 +100,8 @@ def _add_common_outputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--confidence", metavar="PATH",
                         help="also write the confidence raster (max soft assignment, 0..1)")
     parser.add_argument("--proba", metavar="PATH", help="also write the K soft assignments as a K-band raster")
+    parser.add_argument("--spectra", metavar="PATH",
+                        help="also write each cluster's mean and standard deviation per band as a CSV table")
     parser.add_argument("--zero-is-nodata", action="store_true",
                         help="treat all-zero spectra as nodata (for scenes whose background is 0)")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
@@ -213,7 +215,7 @@ def _tuning_params(args: argparse.Namespace) -> dict:
 def _print_result(result, stream=None) -> None:
     stream = stream or sys.stdout  # resolved per call: tests and callers may swap sys.stdout
     for label, path in (("labels", result.output), ("confidence", result.confidence), ("proba", result.proba),
-                        ("model", result.model), ("report", result.report)):
+                        ("spectra", result.spectra), ("model", result.model), ("report", result.report)):
         if path:
             print(f"{label:<11} {os.path.abspath(path)}", file=stream)
     if result.cluster_sizes:
@@ -255,6 +257,7 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
             raise ScdscError("--mask-rule needs --mask (the quality raster it reads)")
         mask = f"{mask}|{args.mask_rule}"
     io = dict(mask=mask, reference=args.reference, confidence=args.confidence, proba=args.proba,
+              spectra=args.spectra,
               device=args.device, zero_is_nodata=args.zero_is_nodata, progress=progress, **common)
     if args.command == "apply":
         result = api.apply_model(args.model, args.input, args.output, **io)

@@ -8,6 +8,8 @@ import math
 import os
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import numpy as np
+
 from .style import cluster_colors, cluster_names
 
 # (history key, legend label, colour). The total loss is drawn in black so the four terms of the objective
@@ -264,6 +266,66 @@ def _cluster_section(cluster_sizes: Sequence[int], class_names: Sequence[str]) -
             '<th class="num">pixels</th><th class="num">share</th></tr>\n' + "\n".join(rows) + "\n</table>\n")
 
 
+def _spectra_section(spectra: Optional[Dict[str, Any]], class_names: Sequence[str]) -> str:
+    """Mean spectrum of each cluster (± one standard deviation, shaded) against wavelength in nm, or against band
+    number where the raster records no wavelengths. ``spectra``: ``mean``, ``std`` (K x B lists), ``wavelengths``
+    (list or None), ``scaled`` (bool)."""
+    if not spectra:
+        return ""
+    mean, std = np.asarray(spectra["mean"], dtype=float), np.asarray(spectra["std"], dtype=float)
+    k, b = mean.shape
+    x_values = np.asarray(spectra.get("wavelengths") or np.arange(1, b + 1), dtype=float)
+    x_label = "wavelength (nm)" if spectra.get("wavelengths") else "band number (no wavelengths in the input)"
+    finite = np.isfinite(mean)
+    if not finite.any():
+        return ""
+    low, high = float(np.nanmin(mean - std)), float(np.nanmax(mean + std))
+    if high - low < 1e-12:
+        low, high = low - 0.5, high + 0.5
+    x_low, x_high = float(x_values.min()), float(x_values.max())
+    if x_high - x_low < 1e-12:
+        x_low, x_high = x_low - 0.5, x_high + 0.5
+    width, height = _CHART_WIDTH, _CHART_HEIGHT + 60
+    left, right, top, bottom = _MARGIN_LEFT, width - _MARGIN_RIGHT, _MARGIN_TOP, height - _MARGIN_BOTTOM
+
+    def sx(x: float) -> float:
+        return left + (right - left) * (x - x_low) / (x_high - x_low)
+
+    def sy(v: float) -> float:
+        return bottom - (bottom - top) * (v - low) / (high - low)
+
+    names = list(class_names) if class_names is not None and len(class_names) == k else cluster_names(k)
+    title = "Mean spectrum per cluster (± 1 std)"
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{_esc(title)}">', f'<title>{_esc(title)}</title>',
+             f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="none" stroke="#888"/>']
+    for tick in _nice_linear_ticks(low, high):
+        parts.append(f'<line x1="{left}" y1="{sy(tick):.1f}" x2="{right}" y2="{sy(tick):.1f}" stroke="#eee"/>')
+        parts.append(f'<text x="{left - 6}" y="{sy(tick) + 4:.1f}" text-anchor="end">{tick:.3g}</text>')
+    for tick in _nice_linear_ticks(x_low, x_high):
+        parts.append(f'<text x="{sx(tick):.1f}" y="{bottom + 16}" text-anchor="middle">{tick:.4g}</text>')
+    parts.append(f'<text x="{(left + right) / 2:.0f}" y="{height - 6}" text-anchor="middle">{_esc(x_label)}</text>')
+    for j, rgb in enumerate(cluster_colors(k)):
+        if not finite[j].any():
+            continue
+        color = "#{:02x}{:02x}{:02x}".format(*rgb)
+        ok = finite[j]
+        upper = [f"{sx(x):.1f},{sy(v):.1f}" for x, v in zip(x_values[ok], (mean[j] + std[j])[ok])]
+        lower = [f"{sx(x):.1f},{sy(v):.1f}" for x, v in zip(x_values[ok][::-1], (mean[j] - std[j])[ok][::-1])]
+        parts.append(f'<polygon fill="{color}" fill-opacity="0.15" stroke="none" points="{" ".join(upper + lower)}"/>')
+        line = " ".join(f"{sx(x):.1f},{sy(v):.1f}" for x, v in zip(x_values[ok], mean[j][ok]))
+        parts.append(f'<polyline class="spectrum" fill="none" stroke="{color}" stroke-width="1.6" points="{line}"/>')
+        legend_y = top + 6 + 16 * j
+        parts.append(f'<line x1="{right + 12}" y1="{legend_y}" x2="{right + 32}" y2="{legend_y}" stroke="{color}" '
+                     'stroke-width="2"/>')
+        parts.append(f'<text x="{right + 38}" y="{legend_y + 4}">{_esc(names[j])}</text>')
+    parts.append("</svg>")
+    unit = "values with the raster's scale and offset applied" if spectra.get("scaled") else "stored values"
+    return ("<h2>Cluster spectra</h2>\n"
+            f"<p>Mean of every band over each cluster's pixels, shaded ± one standard deviation ({unit}).</p>\n"
+            + "\n".join(parts) + "\n")
+
+
 def _evaluation_section(evaluation: Optional[Dict[str, Any]]) -> str:
     if not evaluation:
         return ""
@@ -317,7 +379,7 @@ def _evaluation_section(evaluation: Optional[Dict[str, Any]]) -> str:
 
 def render_report(*, title: str, params: Dict[str, Any], info: Dict[str, Any], history: Sequence[dict],
                   cluster_sizes: Sequence[int], class_names: Sequence[str],
-                  evaluation: Optional[Dict[str, Any]] = None) -> str:
+                  evaluation: Optional[Dict[str, Any]] = None, spectra: Optional[Dict[str, Any]] = None) -> str:
     """The HTML text of :func:`write_report` (same arguments, without ``path``)."""
     from . import __version__
 
@@ -325,6 +387,7 @@ def render_report(*, title: str, params: Dict[str, Any], info: Dict[str, Any], h
     body = [f"<h1>{_esc(title)}</h1>\n",
             f"<p class=\"note\">Written by scdsc_core {_esc(__version__)} on {_esc(created)}.</p>\n",
             _cluster_section(list(cluster_sizes), list(class_names or [])),
+            _spectra_section(spectra, list(class_names or [])),
             _evaluation_section(evaluation),
             _training_section(list(history or []), dict(info or {})),
             "<h2>Parameters</h2>\n", _key_value_table(dict(params or {})),
@@ -336,7 +399,7 @@ def render_report(*, title: str, params: Dict[str, Any], info: Dict[str, Any], h
 
 def write_report(path, *, title: str, params: Dict[str, Any], info: Dict[str, Any], history: Sequence[dict],
                  cluster_sizes: Sequence[int], class_names: Sequence[str],
-                 evaluation: Optional[Dict[str, Any]] = None) -> str:
+                 evaluation: Optional[Dict[str, Any]] = None, spectra: Optional[Dict[str, Any]] = None) -> str:
     """Write a self-contained HTML report of a clustering run (no external files, scripts or fonts).
 
     Parameters
@@ -362,6 +425,9 @@ def write_report(path, *, title: str, params: Dict[str, Any], info: Dict[str, An
         (list or None), ``confusion`` (list of lists: rows = reference classes, columns = matched classes plus
         a last "no class" column, as ``metrics.Evaluation.as_dict()`` gives), optionally ``n_scored`` and
         ``n_unclustered``.
+    spectra : dict, optional
+        Per-cluster ``mean`` and ``std`` (K x B), ``wavelengths`` (nm, or None: drawn against band number) and
+        ``scaled``; drawn as one line per cluster with a shaded ± std band.
 
     Returns
     -------
@@ -376,7 +442,7 @@ def write_report(path, *, title: str, params: Dict[str, Any], info: Dict[str, An
     from .outputs import atomic_output
 
     text = render_report(title=title, params=params, info=info, history=history, cluster_sizes=cluster_sizes,
-                         class_names=class_names, evaluation=evaluation)
+                         class_names=class_names, evaluation=evaluation, spectra=spectra)
     with atomic_output(path) as tmp:
         with open(tmp, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -29,6 +29,7 @@ class ApplyAlgorithm(ScdscAlgorithm):
         self._add_device()
         self._add_reference()
         self._add_label_outputs()
+        self._add_spectra_output()
         self._add_evaluation_outputs()
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
@@ -64,10 +65,11 @@ class ApplyAlgorithm(ScdscAlgorithm):
             self._output_path(parameters, "OUTPUT", context),
             bands=self._bands(parameters, context), mask=self._paths["MASK"], reference=self._paths["REFERENCE"],
             confidence=self._output_path(parameters, "OUTPUT_CONFIDENCE", context),
+            spectra=self._file_output(parameters, "OUTPUT_SPECTRA", context),
             device=self._enum_value(parameters, "DEVICE", context, DEVICES))
         self._log_result(result, feedback)
         name = self._input_name()
         self._style_on_load(context, result.output, self.tr("{name} clusters").format(name=name))
         self._style_on_load(context, result.confidence, self.tr("{name} confidence").format(name=name), grey=True)
-        return {"OUTPUT": result.output, "OUTPUT_CONFIDENCE": result.confidence,
+        return {"OUTPUT": result.output, "OUTPUT_CONFIDENCE": result.confidence, "OUTPUT_SPECTRA": result.spectra,
                 **self._evaluation_results(result.evaluation)}

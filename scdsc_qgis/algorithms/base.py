@@ -306,6 +306,14 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
                                                           optional=True, createByDefault=False),
                   self.tr("Optional raster of each pixel's largest soft assignment (0..1)."))
 
+    def _add_spectra_output(self) -> None:
+        """OUTPUT_SPECTRA (optional CSV)."""
+        self._add(QgsProcessingParameterFileDestination("OUTPUT_SPECTRA", self.tr("Cluster spectra"),
+                                                        self.tr("CSV files (*.csv)"), optional=True,
+                                                        createByDefault=False),
+                  self.tr("Optional CSV table: each cluster's mean and standard deviation per band, with the "
+                          "band's wavelength (nm) where the raster records it."))
+
     def _add_evaluation_outputs(self) -> None:
         """OA, NMI, KAPPA numbers (set when a reference was given)."""
         self.addOutput(QgsProcessingOutputNumber("OA", self.tr("Overall accuracy")))

@@ -14,7 +14,7 @@ class ClusterAlgorithm(TrainingAlgorithm):
         """Translated one-paragraph description (the top of the help panel)."""
         return self.tr("Clusters the pixels of a hyperspectral raster into K groups with SCDSC (scalable "
                        "context-preserving deep subspace clustering): a convolutional autoencoder on 7x7 patches of "
-                       "the 8-component PCA image, trained so that each cluster is a low-dimensional subspace, "
+                       "the PCA image (8 components, or every band of a raster with fewer), trained so that each cluster is a low-dimensional subspace, "
                        "mini-clusters stay together and neighbouring pixels agree. Writes a label raster (1..K, 0 = "
                        "nodata) styled with one colour per cluster, and optionally a confidence raster, the trained "
                        "model and an HTML report.")
@@ -44,6 +44,7 @@ class ClusterAlgorithm(TrainingAlgorithm):
                                                         createByDefault=False),
                   self.tr("Optional HTML report: training curves, cluster sizes and, with reference labels, "
                           "the accuracy figures."))
+        self._add_spectra_output()
         self._add_evaluation_outputs()
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
@@ -56,6 +57,7 @@ class ClusterAlgorithm(TrainingAlgorithm):
             confidence=self._output_path(parameters, "OUTPUT_CONFIDENCE", context),
             model_out=self._file_output(parameters, "OUTPUT_MODEL", context),
             report=self._file_output(parameters, "OUTPUT_REPORT", context),
+            spectra=self._file_output(parameters, "OUTPUT_SPECTRA", context),
             mode=self._enum_value(parameters, "MODE", context, MODES),
             seed=self.parameterAsInt(parameters, "SEED", context),
             device=self._enum_value(parameters, "DEVICE", context, DEVICES),
@@ -65,4 +67,4 @@ class ClusterAlgorithm(TrainingAlgorithm):
         self._style_on_load(context, result.output, self.tr("{name} clusters").format(name=name))
         self._style_on_load(context, result.confidence, self.tr("{name} confidence").format(name=name), grey=True)
         return {"OUTPUT": result.output, "OUTPUT_CONFIDENCE": result.confidence, "OUTPUT_MODEL": result.model,
-                "OUTPUT_REPORT": result.report, **self._evaluation_results(result.evaluation)}
+                "OUTPUT_REPORT": result.report, "OUTPUT_SPECTRA": result.spectra, **self._evaluation_results(result.evaluation)}

@@ -106,3 +106,44 @@ def test_a_model_file_without_wavelengths_still_loads(tmp_path):
     np.savez_compressed(old, **arrays)
     assert zipfile.is_zipfile(old)
     assert load_model(old).wavelengths_ is None
+
+
+def test_cluster_spectra_table_and_report_plot(tmp_path):
+    # Issue 25 (what users expect) and 27 (spectra in nm): the mean spectrum of each cluster, as a CSV table and
+    # as the report's plot against wavelength.
+    import csv
+    cube, reference = planted_cube(bands=20)
+    image = with_wavelengths(write_raster(tmp_path / "image.tif", cube), NM)
+    out, table, report = tmp_path / "labels.tif", tmp_path / "spectra.csv", tmp_path / "r.html"
+    result = api.cluster_raster(image, out, 4, seed=0, params=FAST, spectra=table, report=report)
+    assert result.spectra == str(table)
+    out_ds = gdal.Open(str(out))  # held while its band is read
+    labels = out_ds.GetRasterBand(1).ReadAsArray().astype(int)
+    rows = list(csv.DictReader(open(table, encoding="utf-8")))
+    assert len(rows) == 4 * 20
+    for row in rows[:40]:
+        cluster, band = int(row["cluster"]), int(row["band"])
+        pixels = cube[band - 1][labels == cluster]
+        assert int(row["pixels"]) == pixels.size
+        assert float(row["mean"]) == pytest.approx(pixels.mean(), rel=1e-5)
+        assert float(row["std"]) == pytest.approx(pixels.std(), rel=1e-4, abs=1e-6)
+        assert float(row["wavelength_nm"]) == NM[band - 1]
+    html = report.read_text()
+    assert "Cluster spectra" in html and "wavelength (nm)" in html and html.count('class="spectrum"') == 4
+
+
+def test_spectra_use_the_gdal_scale_and_fall_back_to_band_numbers(tmp_path):
+    cube, _ = planted_cube(bands=20)
+    stored = (cube * 10000).astype(np.int16)
+    path = write_raster(tmp_path / "scaled.tif", stored)
+    ds = gdal.Open(path, gdal.GA_Update)
+    for b in range(20):
+        ds.GetRasterBand(b + 1).SetScale(0.0001)
+    ds = None
+    table, report = tmp_path / "s.csv", tmp_path / "r.html"
+    api.cluster_raster(path, tmp_path / "l.tif", 4, seed=0, params=FAST, spectra=table, report=report)
+    import csv
+    means = [float(r["mean"]) for r in csv.DictReader(open(table, encoding="utf-8"))]
+    assert 0.0 < min(means) and max(means) < 1.0  # reflectance, not the stored DN
+    html = report.read_text()
+    assert "band number (no wavelengths in the input)" in html and "scale and offset applied" in html

@@ -181,14 +181,14 @@ def test_cancel_stops_and_leaves_no_output(provider, tmp_path):
 # -- bad input: each gives a QgsProcessingException with a clear message ------------------------------------------
 def test_one_band_raster(provider, tmp_path):
     image = write_raster(tmp_path / "one.tif", np.ones((10, 10), dtype=np.float32))
-    with pytest.raises(QgsProcessingException, match="at least 8 bands.*got 1"):
+    with pytest.raises(QgsProcessingException, match="at least 3 bands.*got 1"):
         _run("scdsc:cluster", {"INPUT": image, "N_CLUSTERS": 3, "OUTPUT": str(tmp_path / "labels.tif")})
     assert not (tmp_path / "labels.tif").exists()
 
 
 def test_too_few_selected_bands(provider, planted_raster, tmp_path):
-    with pytest.raises(QgsProcessingException, match="at least 8 selected bands.*got 3"):
-        _run("scdsc:cluster", {"INPUT": planted_raster[0], "BANDS": [1, 2, 3], "N_CLUSTERS": 3,
+    with pytest.raises(QgsProcessingException, match="at least 3 selected bands.*got 2"):
+        _run("scdsc:cluster", {"INPUT": planted_raster[0], "BANDS": [1, 2], "N_CLUSTERS": 3,
                                "OUTPUT": str(tmp_path / "labels.tif")})
 
 

@@ -20,10 +20,11 @@ REPO = Path(__file__).resolve().parents[2]
 TRAINING = {"N_CLUSTERS", "MODE", "SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA",
             "WINDOW", "PCA_COMPONENTS", "INIT", "SELECTION", "SEED", "DEVICE"}
 PARAMETERS = {
-    "scdsc:cluster": {"INPUT", "BANDS", "MASK", "MASK_RULE", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE", "OUTPUT_MODEL",
-                      "OUTPUT_REPORT"} | TRAINING,
+    "scdsc:cluster": {"INPUT", "BANDS", "MASK", "MASK_RULE", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE",
+                      "OUTPUT_MODEL", "OUTPUT_REPORT", "OUTPUT_SPECTRA"} | TRAINING,
     "scdsc:fit": {"INPUT", "BANDS", "MASK", "MASK_RULE", "OUTPUT_MODEL", "OUTPUT", "OUTPUT_REPORT"} | TRAINING,
-    "scdsc:apply": {"MODEL", "INPUT", "BANDS", "MASK", "MASK_RULE", "DEVICE", "REFERENCE", "OUTPUT", "OUTPUT_CONFIDENCE"},
+    "scdsc:apply": {"MODEL", "INPUT", "BANDS", "MASK", "MASK_RULE", "DEVICE", "REFERENCE", "OUTPUT",
+                    "OUTPUT_CONFIDENCE", "OUTPUT_SPECTRA"},
     "scdsc:apply_many": {"MODEL", "INPUTS", "CONFIDENCE", "WINDOW_ROWS", "SCHEDULER", "OUTPUT_FOLDER"},
     "scdsc:evaluate": {"INPUT", "REFERENCE"},
 }
