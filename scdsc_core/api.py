@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -63,6 +65,7 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
                    model_out: Optional[PathLike] = None, report: Optional[PathLike] = None,
                    spectra: Optional[PathLike] = None, mode: str = "fast", seed: int = 0, device: str = "auto",
                    params: Optional[Dict[str, Any]] = None, zero_is_nodata: bool = False,
+                   grid: Union[str, float] = "finest", resampling: str = "nearest",
                    progress: Optional[Callable[[float, str], None]] = None,
                    cancelled: Optional[Callable[[], bool]] = None,
                    callback: Optional[Callable[[dict], None]] = None) -> ClusterResult:
@@ -71,7 +74,10 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
     Parameters
     ----------
     input : path
-        Any GDAL raster with at least 3 bands (and at least ``n_components`` when it is set).
+        Any GDAL raster with at least 3 bands (and at least ``n_components`` when it is set), a GDAL subdataset
+        name, or a product read through its metadata (``scdsc_core.products``): a Landsat Collection 2 Level-2
+        ``*_MTL.txt``, an EnMAP L2A ``*-METADATA.XML``, or their folders, or a folder of single-band rasters. A
+        product becomes a VRT for the run (no pixels copied) and its quality band masks it.
     output : path
         The label GeoTIFF to write (1..K, 0 = nodata), with a ``.qml`` beside it. Must differ from every input.
     n_clusters : int
@@ -96,6 +102,10 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
         ``beta``, ``window``, ``sample_size``, ``pretrain_epochs``, ...).
     zero_is_nodata : bool, default False
         Treat all-zero spectra as nodata.
+    grid : {"finest", "coarsest"} or float, default "finest"
+        The grid of a product whose bands come at several pixel sizes (or a pixel size in CRS units).
+    resampling : {"nearest", "bilinear", "cubic", "average"}, default "nearest"
+        How bands on other grids are put on it (nearest keeps measured values).
     progress, cancelled, callback : callable, optional
         ``progress(fraction, message)``, ``cancelled() -> bool`` (checked at least every second),
         ``callback(record)`` once per recorded training step.
@@ -120,7 +130,8 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
     return _fit_and_write(input, output, n_clusters, bands=bands, mask=mask, reference=reference,
                           confidence=confidence, proba=proba, model_out=model_out, report=report,
                           spectra=spectra, mode=mode,
-                          seed=seed, device=device, params=params, zero_is_nodata=zero_is_nodata,
+                          seed=seed, device=device, params=params, zero_is_nodata=zero_is_nodata, grid=grid,
+                          resampling=resampling,
                           progress=progress, cancelled=cancelled, callback=callback)
 
 
@@ -137,8 +148,10 @@ def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: Ba
                 mask: Optional[PathLike] = None, reference: Optional[PathLike] = None,
                 confidence: Optional[PathLike] = None, proba: Optional[PathLike] = None,
                 spectra: Optional[PathLike] = None, device: str = "auto", zero_is_nodata: bool = False,
+                grid: Union[str, float] = "finest", resampling: str = "nearest",
                 progress=None, cancelled=None) -> ClusterResult:
-    """Label a raster with a saved model, blockwise (``spectra``: as in :func:`cluster_raster`).
+    """Label a raster with a saved model, blockwise (``spectra``, ``grid``, ``resampling``: as in
+    :func:`cluster_raster`).
 
     ``bands`` defaults to the band selection recorded in the model when the raster has as many bands as the
     training raster had, else to every band; the selected band count must equal the model's.
@@ -149,18 +162,38 @@ def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: Ba
     p = as_progress(progress, cancelled)
     inputs = [model, input, mask, reference]
     targets = _check_outputs(inputs, output=output, confidence=confidence, proba=proba, spectra=spectra)
-    estimator = load_model(model)
-    estimator.device = device
-    source = _open_for_model(input, bands, estimator.n_features_in_, estimator.fit_info_, zero_is_nodata,
-                             estimator.wavelengths_)
-    cluster_mask = _load_mask(mask, source)
-    ref = _read_reference(reference, source)
-    p(0.02, "Labelling pixels")
-    labels, conf, soft = _infer(estimator, source, cluster_mask, p.slice(0.02, 0.9),
-                                confidence=bool(confidence), proba=bool(proba))
-    result = ClusterResult(n_clusters=estimator.n_clusters, info={"mode": "apply", "model": str(model)})
-    _finish(result, estimator, source, labels, conf, soft, ref, targets, p.slice(0.9, 1.0))
-    return result
+    with _opened_input(input, grid, resampling) as (raster, quality):
+        estimator = load_model(model)
+        estimator.device = device
+        source = _open_for_model(raster, bands, estimator.n_features_in_, estimator.fit_info_, zero_is_nodata,
+                                 estimator.wavelengths_)
+        cluster_mask = _load_mask(mask, source, quality)
+        ref = _read_reference(reference, source)
+        p(0.02, "Labelling pixels")
+        labels, conf, soft = _infer(estimator, source, cluster_mask, p.slice(0.02, 0.9),
+                                    confidence=bool(confidence), proba=bool(proba))
+        result = ClusterResult(n_clusters=estimator.n_clusters, info={"mode": "apply", "model": str(model)})
+        _finish(result, estimator, source, labels, conf, soft, ref, targets, p.slice(0.9, 1.0))
+        return result
+
+
+def stack_product(product: PathLike, output: PathLike, *, grid: Union[str, float] = "finest",
+                  resampling: str = "nearest") -> Tuple[str, Optional[str]]:
+    """Write a product (see :func:`cluster_raster`'s ``input``) as a VRT at ``output``, to open in QGIS or to
+    cluster later; returns ``(output, quality mask or None)``: the mask text (``qa.tif|bits=0-4``) to pass as
+    ``mask``. No pixel is copied: the VRT refers to the product's files."""
+    from .outputs import atomic_output, check_output_path
+    from .products import product_kind, read_product, write_vrt
+
+    output = os.fspath(output)
+    check_output_path(output, inputs=[os.fspath(product)], extensions=(".vrt",), what="stack")
+    if product_kind(os.fspath(product)) is None:
+        raise ScdscError(f"{product} is neither a product folder nor a product metadata file (a Landsat "
+                         "*_MTL.txt, an EnMAP *-METADATA.XML, or a folder of single-band rasters)")
+    stack = read_product(product)
+    with atomic_output(output) as temporary:
+        write_vrt(stack, temporary, grid, resampling)
+    return output, stack.quality
 
 
 def evaluate_rasters(labels: PathLike, reference: PathLike):
@@ -214,8 +247,9 @@ def run_demo(out: PathLike = "out/demo", *, seed: int = 0, mode: str = "fast", p
 # Private helpers: they assume validated arguments.
 
 def _fit_and_write(input, output, n_clusters, *, bands=None, mask=None, reference=None, confidence=None,
-                   proba=None, model_out=None, report=None, spectra=None, mode="fast", seed=0, device="auto", params=None,
-                   zero_is_nodata=False, progress=None, cancelled=None, callback=None) -> ClusterResult:
+                   proba=None, model_out=None, report=None, spectra=None, mode="fast", seed=0, device="auto",
+                   params=None, zero_is_nodata=False, grid="finest", resampling="nearest", progress=None,
+                   cancelled=None, callback=None) -> ClusterResult:
     from .progress import as_progress
     from .raster import open_raster
 
@@ -223,29 +257,30 @@ def _fit_and_write(input, output, n_clusters, *, bands=None, mask=None, referenc
     started = time.perf_counter()
     targets = _check_outputs([input, mask, reference], output=output, confidence=confidence, proba=proba,
                              model=model_out, report=report, spectra=spectra)
-    p(0.0, "Reading the raster")
-    source = open_raster(input, bands, zero_is_nodata=zero_is_nodata)
-    cluster_mask = _load_mask(mask, source)
-    ref = _read_reference(reference, source)
-    protocol = "all valid pixels" if mask is None else "valid pixels inside the mask"
-    if mode == "paper" and ref is not None and mask is None:
-        # The paper clusters only the labelled pixels (§2.1); its scores hold only under that protocol (§5).
-        cluster_mask = ref > 0
-        protocol = "labelled pixels of the reference (paper protocol)"
-    estimator = _make_estimator(n_clusters, mode=mode, seed=seed, device=device, params=params)
-    read_seconds = time.perf_counter() - started
-    estimator.fit(source, mask=cluster_mask, progress=p.slice(0.01, 0.85), callback=callback)
-    estimator.fit_info_.setdefault("band_indices", list(getattr(source, "band_indices", []) or []))
-    estimator.fit_info_.setdefault("source_band_count", int(getattr(source, "source_band_count", 0) or 0))
-    # The fit's own labelling pass gave the labels and the confidence; only soft assignments need another pass.
-    labels, conf, soft = estimator.labels_, (estimator.confidence_ if confidence else None), None
-    if proba:
-        p(0.85, "Computing soft assignments")
-        _, _, soft = _infer(estimator, source, cluster_mask, p.slice(0.85, 0.93), confidence=False, proba=True)
-    result = ClusterResult(n_clusters=int(n_clusters), history=list(estimator.history_),
-                           info=_run_info(estimator, mode, seed, protocol, read_seconds))
-    _finish(result, estimator, source, labels, conf, soft, ref, targets, p.slice(0.93, 1.0))
-    return result
+    with _opened_input(input, grid, resampling) as (raster, quality):
+        p(0.0, "Reading the raster")
+        source = open_raster(raster, bands, zero_is_nodata=zero_is_nodata)
+        cluster_mask = _load_mask(mask, source, quality)
+        ref = _read_reference(reference, source)
+        protocol = "all valid pixels" if mask is None else "valid pixels inside the mask"
+        if mode == "paper" and ref is not None and mask is None:
+            # The paper clusters only the labelled pixels (§2.1); its scores hold only under that protocol (§5).
+            cluster_mask = ref > 0
+            protocol = "labelled pixels of the reference (paper protocol)"
+        estimator = _make_estimator(n_clusters, mode=mode, seed=seed, device=device, params=params)
+        read_seconds = time.perf_counter() - started
+        estimator.fit(source, mask=cluster_mask, progress=p.slice(0.01, 0.85), callback=callback)
+        estimator.fit_info_.setdefault("band_indices", list(getattr(source, "band_indices", []) or []))
+        estimator.fit_info_.setdefault("source_band_count", int(getattr(source, "source_band_count", 0) or 0))
+        # The fit's own labelling pass gave the labels and the confidence; only soft assignments need another pass.
+        labels, conf, soft = estimator.labels_, (estimator.confidence_ if confidence else None), None
+        if proba:
+            p(0.85, "Computing soft assignments")
+            _, _, soft = _infer(estimator, source, cluster_mask, p.slice(0.85, 0.93), confidence=False, proba=True)
+        result = ClusterResult(n_clusters=int(n_clusters), history=list(estimator.history_),
+                               info=_run_info(estimator, mode, seed, protocol, read_seconds))
+        _finish(result, estimator, source, labels, conf, soft, ref, targets, p.slice(0.93, 1.0))
+        return result
 
 
 #: Each output: the name a message gives it, the suffixes of the one format it is written in, and whether a QGIS
@@ -280,11 +315,29 @@ def _check_outputs(inputs, **outputs) -> Dict[str, str]:
     return targets
 
 
-def _load_mask(mask, source):
-    if mask is None:
-        return None
+def _load_mask(mask, source, quality=None):
+    """The user's mask AND the product's quality mask (either may be None; None when both are)."""
     from .mask import load_mask
-    return load_mask(os.fspath(mask), source)
+    masks = [load_mask(os.fspath(m), source) for m in (mask, quality) if m is not None]
+    if not masks:
+        return None
+    return masks[0] if len(masks) == 1 else masks[0] & masks[1]
+
+
+@contextlib.contextmanager
+def _opened_input(input, grid, resampling):
+    """``(raster, quality mask)`` of an input: a product (a Landsat MTL file, an EnMAP METADATA.XML, a folder of
+    single-band rasters) as a VRT in a temporary folder for the run, with its quality band; any other input as
+    it is."""
+    from .products import describe, product_kind, stack_input
+    if product_kind(os.fspath(input)) is None:
+        yield os.fspath(input), None
+        return
+    with tempfile.TemporaryDirectory(prefix="scdsc-stack-") as workdir:
+        raster, quality, stack = stack_input(input, workdir, grid, resampling)
+        for line in describe(stack):
+            log.info("%s", line)
+        yield raster, quality
 
 
 def _read_reference(reference, source):
@@ -332,7 +385,9 @@ def check_model_input(model: PathLike, input: PathLike, bands: BandSpec = None, 
     from .modelfile import read_model_info
 
     info = read_model_info(model)
-    _open_for_model(input, bands, info["n_features_in"], info["fit_info"], zero_is_nodata, info.get("wavelengths"))
+    with _opened_input(input, "finest", "nearest") as (raster, _):
+        _open_for_model(raster, bands, info["n_features_in"], info["fit_info"], zero_is_nodata,
+                        info.get("wavelengths"))
 
 
 def _open_for_model(input, bands, n_features_in: int, fit_info: Dict[str, Any], zero_is_nodata,

@@ -85,6 +85,19 @@ class ProgressBar:
             self.stream.flush()
 
 
+def _grid(text: str):
+    """--grid: "finest", "coarsest" or a positive pixel size."""
+    if text in ("finest", "coarsest"):
+        return text
+    try:
+        size = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected finest, coarsest or a pixel size, got {text!r}") from None
+    if not size > 0:
+        raise argparse.ArgumentTypeError(f"the pixel size must be positive, got {text!r}")
+    return size
+
+
 def _add_common_outputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mask", metavar="PATH",
                         help="polygon vector (any OGR source; reprojected and rasterized onto the raster grid) or "
@@ -93,6 +106,12 @@ def _add_common_outputs(parser: argparse.ArgumentParser) -> None:
                         help="read the --mask raster as a quality band: 'drop=3,8-10' or 'keep=4,5' (class values), "
                              "'bits=0-4' (drop pixels with any of these bits set), 'band=N' (default 1); combine "
                              "with '|', e.g. 'band=2|bits=0,3,4'")
+    parser.add_argument("--grid", type=_grid, default="finest", metavar="finest|coarsest|SIZE",
+                        help="grid of a product whose bands come at several pixel sizes: the finest, the coarsest, "
+                             "or a pixel size in the CRS's units (default: %(default)s)")
+    parser.add_argument("--resampling", choices=["nearest", "bilinear", "cubic", "average"], default="nearest",
+                        help="how bands on another grid are resampled onto it (default: %(default)s, which keeps "
+                             "measured values)")
     parser.add_argument("--bands", metavar="LIST",
                         help="1-based band subset such as '1-50,60' (default: every band not flagged bbl=0)")
     parser.add_argument("--reference", metavar="PATH",
@@ -184,6 +203,18 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--workers", type=int, metavar="N", help="start a local Dask cluster of N worker processes")
     where.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler (tcp://host:8786)")
 
+    p = sub.add_parser("stack", help="write a multi-file product as one VRT (no pixels copied)",
+                       description="Stack a Landsat Collection 2 Level-2 product (its *_MTL.txt or folder), an "
+                                   "EnMAP L2A product (*-METADATA.XML) or a folder of single-band rasters into a "
+                                   "VRT with wavelengths, scale and offset; print the quality mask to pass as "
+                                   "--mask. cluster, fit and apply also take a product directly.")
+    p.add_argument("product", help="product metadata file or folder")
+    p.add_argument("output", help="the VRT to write (.vrt)")
+    p.add_argument("--grid", type=_grid, default="finest", metavar="finest|coarsest|SIZE",
+                   help="grid of bands at several pixel sizes (default: %(default)s)")
+    p.add_argument("--resampling", choices=["nearest", "bilinear", "cubic", "average"], default="nearest",
+                   help="resampling onto that grid (default: %(default)s)")
+
     p = sub.add_parser("evaluate", help="compare a label raster with a reference map",
                        description="Print OA (Hungarian matching), NMI, Cohen's kappa and per-class accuracy.")
     p.add_argument("labels", help="label raster (0 = nodata)")
@@ -236,6 +267,13 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
         else:
             print(evaluation.summary())
         return EXIT_OK
+    if args.command == "stack":
+        vrt, quality = api.stack_product(args.product, args.output, grid=args.grid, resampling=args.resampling)
+        written.append(True)
+        print(f"stack       {os.path.abspath(vrt)}")
+        if quality:
+            print(f"mask        {quality}")
+        return EXIT_OK
     if args.command == "apply-many":
         results = _apply_many(args, progress)
         written.append(True)
@@ -257,7 +295,7 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
             raise ScdscError("--mask-rule needs --mask (the quality raster it reads)")
         mask = f"{mask}|{args.mask_rule}"
     io = dict(mask=mask, reference=args.reference, confidence=args.confidence, proba=args.proba,
-              spectra=args.spectra,
+              spectra=args.spectra, grid=args.grid, resampling=args.resampling,
               device=args.device, zero_is_nodata=args.zero_is_nodata, progress=progress, **common)
     if args.command == "apply":
         result = api.apply_model(args.model, args.input, args.output, **io)
@@ -307,7 +345,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     logging.captureWarnings(True)
     # The core logs every ScdscWarning it raises (errors.warn_adjustment): print it once, as that log line.
     warnings.filterwarnings("ignore", category=ScdscWarning)
-    bar = None if args.quiet or args.command == "evaluate" else ProgressBar()
+    bar = None if args.quiet or args.command in ("evaluate", "stack") else ProgressBar()
     previous = _stop_on_signals()
     written = []  # set once every output is in place: a later Ctrl+C must not claim that nothing was written
     try:
