@@ -513,327 +513,327 @@
       <translation>{mosaic}: {tiles} Kacheln</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="80" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="82" />
       <source>Could not load the style {path}: {message}</source>
       <translation>Der Stil {path} konnte nicht geladen werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="157" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="159" />
       <source>loss {value:.4f}</source>
       <translation>Verlust {value:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="159" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="161" />
       <source>confident ratio {value:.3f}</source>
       <translation>Anteil sicherer Pixel {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="182" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="184" />
       <source>Clustering</source>
       <translation>Clustering</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="220" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="222" />
       <source>Input raster</source>
       <translation>Eingaberaster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="221" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Das zu clusternde (hyperspektrale) Raster: jedes dateibasierte Raster, das GDAL lesen kann, mit mindestens {n} Kanälen. NoData- und nicht-endliche Pixel bleiben ohne Klasse.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
       <source>Bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Zu verwendende Kanäle (mindestens {n}). Leer: alle Kanäle außer den in den Metadaten des Rasters als schlecht markierten (bbl = 0).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="229" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Maske (Polygon-Layer oder Raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="229" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Nur Pixel innerhalb der Polygone (bei Bedarf in das KBS des Rasters umprojiziert) oder dort, wo das Maskenraster ungleich null ist, werden geclustert. Andere Pixel werden als NoData geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
       <source>Mask rule (quality band)</source>
       <translation>Maskenregel (Qualitätsband)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
       <source>Reads a raster MASK as a quality band: drop=3,8-10 or keep=4,5 (class values, e.g. the Sentinel-2 SCL), bits=0-4 (drop pixels with any of these bits set, e.g. Landsat QA_PIXEL), band=N (default 1); combine with |. Nodata is always dropped.</source>
       <translation>Liest eine Raster-MASK als Qualitätsband: drop=3,8-10 oder keep=4,5 (Klassenwerte, z. B. die Sentinel-2-SCL), bits=0-4 (Pixel verwerfen, bei denen eines dieser Bits gesetzt ist, z. B. Landsat QA_PIXEL), band=N (Standard 1); mit | kombinieren. NoData wird immer verworfen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="238" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
       <source>Number of clusters</source>
       <translation>Anzahl der Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, die Anzahl der Cluster (2 bis {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="244" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
       <source>Mode</source>
       <translation>Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Schnell (Mini-Batches auf einer Stichprobe, für große Szenen)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="248" />
       <source>Paper (full batch, as published)</source>
       <translation>Publikation (voller Batch, wie veröffentlicht)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>„Schnell“ trainiert in Mini-Batches auf einer Pixelstichprobe und klassifiziert die ganze Szene; „Publikation“ folgt der veröffentlichten Methode (voller Batch, 400 Epochen) und eignet sich für kleine Szenen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="251" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
       <source>Random seed</source>
       <translation>Zufallsstartwert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>Gleicher Startwert, gleiche Daten und gleiche Software ergeben dieselben Cluster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
       <source>Mode default</source>
       <translation>Voreinstellung des Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
       <source>Mode default: the mode's own value.</source>
       <translation>Modusstandard: der eigene Wert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="272" />
       <source>0 = {meaning}.</source>
       <translation>0 = {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="272" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
       <source>Empty: the mode's default.</source>
       <translation>Leer: der Standardwert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
       <source>Empty: {meaning}.</source>
       <translation>Leer: {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
       <source>0 also means the mode's default, as in earlier versions.</source>
       <translation>0 bedeutet wie in früheren Versionen ebenfalls den Standardwert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
       <source>SCDSC model</source>
       <translation>SCDSC-Modell</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
       <source>SCDSC model (*.npz)</source>
       <translation>SCDSC-Modell (*.npz)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
       <translation>Eine Modelldatei aus „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="288" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatisch (GPU, falls vorhanden)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
       <source>CUDA GPU</source>
       <translation>CUDA-GPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="293" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Wo das Netz läuft. „Automatisch“ verwendet eine CUDA-GPU, falls vorhanden; CUDA ohne vorhandene GPU anzufordern ist ein Fehler.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="296" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="298" />
       <source>Reference labels</source>
       <translation>Referenzklassen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="297" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Optionales Referenzklassenraster (0 = unbeschriftet) im selben Raster-Gitter: Das Ergebnis wird damit bewertet (Gesamtgenauigkeit, NMI, Kappa, Genauigkeit je Klasse).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="302" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
       <source>Clusters</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="306" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Klassenraster: 1..K je geclustertem Pixel, 0 = NoData, mit einer Stildatei (.qml) daneben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="305" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
       <source>Confidence</source>
       <translation>Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="309" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Optionales Raster der größten weichen Zuordnung jedes Pixels (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="311" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="313" />
       <source>Cluster spectra</source>
       <translation>Cluster-Spektren</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="312" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="314" />
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="314" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="316" />
       <source>Optional CSV table: each cluster's mean and standard deviation per band, with the band's wavelength (nm) where the raster records it.</source>
       <translation>Optionale CSV-Tabelle: Mittelwert und Standardabweichung jedes Clusters je Band, mit der Wellenlänge des Bandes (nm), wo das Raster sie angibt.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="319" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="321" />
       <source>Overall accuracy</source>
       <translation>Gesamtgenauigkeit</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="320" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="322" />
       <source>Normalized mutual information</source>
       <translation>Normierte Transinformation</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="321" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="323" />
       <source>Cohen's kappa</source>
       <translation>Cohens Kappa</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="384" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name}: Das Raster {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="397" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK: Der Layer {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="405" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK muss ein Polygon-Layer oder ein Raster sein, erhalten: {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="408" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="410" />
       <source>MASK_RULE reads a raster MASK (a quality band); {what}</source>
       <translation>MASK_RULE liest eine Raster-MASK (ein Qualitätsband); {what}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="409" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="411" />
       <source>no MASK was given</source>
       <translation>es wurde keine MASK angegeben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="409" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="411" />
       <source>MASK is a vector layer</source>
       <translation>MASK ist ein Vektorlayer</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="422" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="424" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Die SCDSC-Kernbibliothek kann nicht importiert werden: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="440" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="442" />
       <source>Cancelled</source>
       <translation>Abgebrochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="462" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="464" />
       <source>{name}: {size} pixels</source>
       <translation>{name}: {size} Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="482" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="484" />
       <source>selected bands</source>
       <translation>ausgewählte Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="482" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="484" />
       <source>bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="483" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="485" />
       <source>INPUT needs at least {n} {what}, got {count} in {name}</source>
       <translation>INPUT braucht mindestens {n} {what}, {name} hat {count}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="491" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="493" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS muss zwischen 2 und {max} liegen, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="496" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS muss kleiner als die Anzahl der Pixel ({n}) sein, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="502" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="504" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} muss ein dateibasiertes (GDAL-)Raster sein, erhalten: {provider!r}-Layer {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="523" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="525" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK: Der Layer {layer!r} kann nicht nach {path} exportiert werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="526" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="528" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK: Layer {layer!r} nach {path} exportiert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="533" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="535" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Gesamtgenauigkeit {oa:.4f}, NMI {nmi:.4f}, Kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="541" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="543" />
       <source>per-class accuracy</source>
       <translation>Genauigkeit je Klasse</translation>
     </message>
@@ -916,6 +916,161 @@
       <location filename="../scdsc_qgis/algorithms/fit.py" line="42" />
       <source>Optional HTML report: training curves and cluster sizes.</source>
       <translation>Optionaler HTML-Bericht: Trainingskurven und Clustergrößen.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="21" />
+      <source>Stacks the bands of a multi-file product into one virtual raster (VRT), without copying pixels: a Landsat Collection 2 Level-2 product (its _MTL.txt file: surface reflectance bands with the MTL scale and offset), an EnMAP L2A product (its METADATA.XML: wavelengths, FWHM and gains; bands outside the detectors' expected channels flagged bad), or a folder of single-band rasters. Bands on different grids are put on the finest or coarsest of them or on a given pixel size. The product's quality band and its rule come out as QUALITY and QUALITY_RULE, for the MASK and MASK_RULE of 'SCDSC clustering'.</source>
+      <translation>Stapelt die Bänder eines mehrteiligen Produkts ohne Kopie der Pixel zu einem virtuellen Raster (VRT): ein Landsat-Collection-2-Level-2-Produkt (seine _MTL.txt-Datei: Bänder der Oberflächenreflexion mit Skalierung und Offset aus der MTL), ein EnMAP-L2A-Produkt (seine METADATA.XML: Wellenlängen, FWHM und Gains; Bänder außerhalb der erwarteten Kanäle der Detektoren als schlecht markiert) oder einen Ordner mit einbandigen Rastern. Bänder auf verschiedenen Gittern kommen auf das feinste oder gröbste davon oder auf eine gegebene Pixelgröße. Das Qualitätsband des Produkts und seine Regel kommen als QUALITY und QUALITY_RULE heraus, für MASK und MASK_RULE von „SCDSC-Clustering“.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="35" />
+      <source>Stack a multi-file product</source>
+      <translation>Mehrteiliges Produkt stapeln</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="39" />
+      <source>Product metadata file</source>
+      <translation>Produkt-Metadatendatei</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="40" />
+      <source>Product metadata (*_MTL.txt *METADATA.XML)</source>
+      <translation>Produkt-Metadaten (*_MTL.txt *METADATA.XML)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="41" />
+      <source>A Landsat Collection 2 Level-2 *_MTL.txt or an EnMAP L2A *-METADATA.XML file.</source>
+      <translation>Eine Landsat-Collection-2-Level-2-Datei *_MTL.txt oder eine EnMAP-L2A-Datei *-METADATA.XML.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="42" />
+      <source>Or: folder of single-band rasters</source>
+      <translation>Oder: Ordner mit einbandigen Rastern</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="44" />
+      <source>A folder whose single-band rasters become the bands, in natural name order (B2 before B10). Give PRODUCT or FOLDER.</source>
+      <translation>Ein Ordner, dessen einbandige Raster die Bänder werden, in natürlicher Namensreihenfolge (B2 vor B10). PRODUCT oder FOLDER angeben.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="46" />
+      <source>Grid</source>
+      <translation>Gitter</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="46" />
+      <source>Finest band</source>
+      <translation>Feinstes Band</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="47" />
+      <source>Coarsest band</source>
+      <translation>Gröbstes Band</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="48" />
+      <source>Pixel size below</source>
+      <translation>Pixelgröße unten</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="49" />
+      <source>The grid of bands that come at several pixel sizes.</source>
+      <translation>Das Gitter für Bänder mit verschiedenen Pixelgrößen.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="50" />
+      <source>Pixel size</source>
+      <translation>Pixelgröße</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="53" />
+      <source>With GRID = pixel size: the pixel size in the rasters' CRS units.</source>
+      <translation>Bei GRID = Pixelgröße: die Pixelgröße in den Einheiten des KBS der Raster.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="54" />
+      <source>Resampling</source>
+      <translation>Resampling</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="55" />
+      <source>Nearest neighbour (keeps measured values)</source>
+      <translation>Nächster Nachbar (behält gemessene Werte)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="56" />
+      <source>Bilinear</source>
+      <translation>Bilinear</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="56" />
+      <source>Cubic</source>
+      <translation>Kubisch</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="56" />
+      <source>Average</source>
+      <translation>Mittelwert</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="58" />
+      <source>How bands on another grid are resampled onto it.</source>
+      <translation>Wie Bänder auf einem anderen Gitter auf dieses umgerechnet werden.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="60" />
+      <source>Stack</source>
+      <translation>Stapel</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="60" />
+      <source>VRT files (*.vrt)</source>
+      <translation>VRT-Dateien (*.vrt)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="61" />
+      <source>The VRT to write (it refers to the product's files).</source>
+      <translation>Das zu schreibende VRT (es verweist auf die Dateien des Produkts).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="62" />
+      <source>Quality band</source>
+      <translation>Qualitätsband</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="63" />
+      <source>Quality rule</source>
+      <translation>Qualitätsregel</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="71" />
+      <source>Give either PRODUCT (a metadata file) or FOLDER, not {what}</source>
+      <translation>Entweder PRODUCT (eine Metadatendatei) oder FOLDER angeben, nicht {what}</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="72" />
+      <source>both</source>
+      <translation>beide</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="72" />
+      <source>neither</source>
+      <translation>keines</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="76" />
+      <source>GRID = pixel size needs PIXEL_SIZE</source>
+      <translation>GRID = Pixelgröße braucht PIXEL_SIZE</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="87" />
+      <source>Stacked {source} into {vrt}</source>
+      <translation>{source} zu {vrt} gestapelt</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="89" />
+      <source>Quality band {path} with rule {rule}</source>
+      <translation>Qualitätsband {path} mit Regel {rule}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/deps.py" line="51" />

@@ -513,327 +513,327 @@
       <translation>{mosaic} : {tiles} tuiles</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="80" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="82" />
       <source>Could not load the style {path}: {message}</source>
       <translation>Impossible de charger le style {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="157" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="159" />
       <source>loss {value:.4f}</source>
       <translation>perte {value:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="159" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="161" />
       <source>confident ratio {value:.3f}</source>
       <translation>part de pixels sûrs {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="182" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="184" />
       <source>Clustering</source>
       <translation>Classification non supervisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="220" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="222" />
       <source>Input raster</source>
       <translation>Raster en entrée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="221" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Le raster (hyperspectral) à classifier : tout raster sur fichier lisible par GDAL, avec au moins {n} bandes. Les pixels sans données ou non finis restent sans étiquette.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
       <source>Bands</source>
       <translation>Bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Bandes à utiliser (au moins {n}). Vide : toutes les bandes, sauf celles marquées mauvaises (bbl = 0) dans les métadonnées du raster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="229" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Masque (couche de polygones ou raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="229" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Seuls les pixels à l'intérieur des polygones (reprojetés dans le SCR du raster si nécessaire), ou là où le raster masque est non nul, sont classifiés. Les autres pixels sont écrits sans données.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
       <source>Mask rule (quality band)</source>
       <translation>Règle de masque (bande qualité)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="232" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
       <source>Reads a raster MASK as a quality band: drop=3,8-10 or keep=4,5 (class values, e.g. the Sentinel-2 SCL), bits=0-4 (drop pixels with any of these bits set, e.g. Landsat QA_PIXEL), band=N (default 1); combine with |. Nodata is always dropped.</source>
       <translation>Lit un raster MASK comme bande qualité : drop=3,8-10 ou keep=4,5 (valeurs de classe, p. ex. la SCL de Sentinel-2), bits=0-4 (écarte les pixels dont l'un de ces bits est à 1, p. ex. Landsat QA_PIXEL), band=N (1 par défaut) ; à combiner avec |. Les pixels nodata sont toujours écartés.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="238" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
       <source>Number of clusters</source>
       <translation>Nombre de classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, le nombre de classes (de 2 à {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="244" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
       <source>Mode</source>
       <translation>Mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="245" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Rapide (mini-lots sur un échantillon, pour les grandes scènes)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="248" />
       <source>Paper (full batch, as published)</source>
       <translation>Article (lot complet, comme publié)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>« Rapide » s'entraîne par mini-lots sur un échantillon de pixels et étiquette toute la scène ; « Article » suit la méthode publiée (lot complet, 400 époques) et convient aux petites scènes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="251" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
       <source>Random seed</source>
       <translation>Graine aléatoire</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="252" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>La même graine, les mêmes données et le même logiciel donnent les mêmes classes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="259" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
       <source>Mode default</source>
       <translation>Valeur par défaut du mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
       <source>Mode default: the mode's own value.</source>
       <translation>Valeur du mode : la valeur propre au mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="270" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="272" />
       <source>0 = {meaning}.</source>
       <translation>0 = {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="272" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
       <source>Empty: the mode's default.</source>
       <translation>Vide : la valeur par défaut du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
       <source>Empty: {meaning}.</source>
       <translation>Vide : {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
       <source>0 also means the mode's default, as in earlier versions.</source>
       <translation>0 signifie aussi la valeur par défaut du mode, comme dans les versions antérieures.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
       <source>SCDSC model</source>
       <translation>Modèle SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="283" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
       <source>SCDSC model (*.npz)</source>
       <translation>Modèle SCDSC (*.npz)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
       <translation>Un fichier de modèle écrit par « Entraîner un modèle SCDSC » ou « Classification SCDSC ».</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="288" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
       <source>Device</source>
       <translation>Matériel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatique (GPU si disponible)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="289" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
       <source>CUDA GPU</source>
       <translation>GPU CUDA</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="293" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Où le réseau s'exécute. « Automatique » utilise un GPU CUDA s'il y en a un ; demander CUDA sans GPU est une erreur.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="296" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="298" />
       <source>Reference labels</source>
       <translation>Étiquettes de référence</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="297" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Raster facultatif d'étiquettes de référence (0 = non étiqueté) sur la même grille : le résultat est évalué par rapport à lui (précision globale, NMI, kappa, précision par classe).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="302" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
       <source>Clusters</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="306" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Raster d'étiquettes : 1..K par pixel classifié, 0 = sans données, avec un fichier de style (.qml) à côté.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="305" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
       <source>Confidence</source>
       <translation>Confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="309" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Raster facultatif de la plus grande affectation souple de chaque pixel (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="311" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="313" />
       <source>Cluster spectra</source>
       <translation>Spectres des classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="312" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="314" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="314" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="316" />
       <source>Optional CSV table: each cluster's mean and standard deviation per band, with the band's wavelength (nm) where the raster records it.</source>
       <translation>Table CSV facultative : moyenne et écart-type de chaque classe par bande, avec la longueur d'onde de la bande (nm) là où le raster l'indique.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="319" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="321" />
       <source>Overall accuracy</source>
       <translation>Précision globale</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="320" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="322" />
       <source>Normalized mutual information</source>
       <translation>Information mutuelle normalisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="321" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="323" />
       <source>Cohen's kappa</source>
       <translation>Kappa de Cohen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="382" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="384" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name} : impossible de charger le raster {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="395" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="397" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK : impossible de charger la couche {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="403" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="405" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK doit être une couche de polygones ou un raster, reçu {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="408" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="410" />
       <source>MASK_RULE reads a raster MASK (a quality band); {what}</source>
       <translation>MASK_RULE lit un raster MASK (une bande qualité) ; {what}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="409" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="411" />
       <source>no MASK was given</source>
       <translation>aucun MASK n'a été donné</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="409" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="411" />
       <source>MASK is a vector layer</source>
       <translation>MASK est une couche vecteur</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="422" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="424" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Impossible d'importer la bibliothèque SCDSC : {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="440" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="442" />
       <source>Cancelled</source>
       <translation>Annulé</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="462" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="464" />
       <source>{name}: {size} pixels</source>
       <translation>{name} : {size} pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="482" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="484" />
       <source>selected bands</source>
       <translation>bandes sélectionnées</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="482" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="484" />
       <source>bands</source>
       <translation>bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="483" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="485" />
       <source>INPUT needs at least {n} {what}, got {count} in {name}</source>
       <translation>INPUT demande au moins {n} {what}, {name} en a {count}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="491" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="493" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS doit être compris entre 2 et {max}, reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="494" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="496" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS doit être inférieur au nombre de pixels ({n}), reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="502" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="504" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} doit être un raster sur fichier (GDAL), reçu une couche {provider!r} {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="523" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="525" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK : impossible d'exporter la couche {layer!r} vers {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="526" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="528" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK : couche {layer!r} exportée vers {path}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="533" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="535" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Précision globale {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="541" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="543" />
       <source>per-class accuracy</source>
       <translation>précision par classe</translation>
     </message>
@@ -916,6 +916,161 @@
       <location filename="../scdsc_qgis/algorithms/fit.py" line="42" />
       <source>Optional HTML report: training curves and cluster sizes.</source>
       <translation>Rapport HTML facultatif : courbes d'entraînement et tailles des classes.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="21" />
+      <source>Stacks the bands of a multi-file product into one virtual raster (VRT), without copying pixels: a Landsat Collection 2 Level-2 product (its _MTL.txt file: surface reflectance bands with the MTL scale and offset), an EnMAP L2A product (its METADATA.XML: wavelengths, FWHM and gains; bands outside the detectors' expected channels flagged bad), or a folder of single-band rasters. Bands on different grids are put on the finest or coarsest of them or on a given pixel size. The product's quality band and its rule come out as QUALITY and QUALITY_RULE, for the MASK and MASK_RULE of 'SCDSC clustering'.</source>
+      <translation>Empile les bandes d'un produit en plusieurs fichiers dans un raster virtuel (VRT), sans copier de pixels : un produit Landsat Collection 2 niveau 2 (son fichier _MTL.txt : bandes de réflectance de surface avec l'échelle et le décalage du MTL), un produit EnMAP L2A (son METADATA.XML : longueurs d'onde, FWHM et gains ; bandes hors des canaux attendus des détecteurs marquées mauvaises) ou un dossier de rasters à une bande. Les bandes sur des grilles différentes sont mises sur la plus fine ou la plus grossière, ou sur une taille de pixel donnée. La bande qualité du produit et sa règle sortent en QUALITY et QUALITY_RULE, pour MASK et MASK_RULE de « Classification SCDSC ».</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="35" />
+      <source>Stack a multi-file product</source>
+      <translation>Empiler un produit en plusieurs fichiers</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="39" />
+      <source>Product metadata file</source>
+      <translation>Fichier de métadonnées du produit</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="40" />
+      <source>Product metadata (*_MTL.txt *METADATA.XML)</source>
+      <translation>Métadonnées de produit (*_MTL.txt *METADATA.XML)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="41" />
+      <source>A Landsat Collection 2 Level-2 *_MTL.txt or an EnMAP L2A *-METADATA.XML file.</source>
+      <translation>Un fichier Landsat Collection 2 niveau 2 *_MTL.txt ou EnMAP L2A *-METADATA.XML.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="42" />
+      <source>Or: folder of single-band rasters</source>
+      <translation>Ou : dossier de rasters à une bande</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="44" />
+      <source>A folder whose single-band rasters become the bands, in natural name order (B2 before B10). Give PRODUCT or FOLDER.</source>
+      <translation>Un dossier dont les rasters à une bande deviennent les bandes, dans l'ordre naturel des noms (B2 avant B10). Donner PRODUCT ou FOLDER.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="46" />
+      <source>Grid</source>
+      <translation>Grille</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="46" />
+      <source>Finest band</source>
+      <translation>Bande la plus fine</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="47" />
+      <source>Coarsest band</source>
+      <translation>Bande la plus grossière</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="48" />
+      <source>Pixel size below</source>
+      <translation>Taille de pixel ci-dessous</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="49" />
+      <source>The grid of bands that come at several pixel sizes.</source>
+      <translation>La grille des bandes de tailles de pixel différentes.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="50" />
+      <source>Pixel size</source>
+      <translation>Taille de pixel</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="53" />
+      <source>With GRID = pixel size: the pixel size in the rasters' CRS units.</source>
+      <translation>Avec GRID = taille de pixel : la taille de pixel dans les unités du SCR des rasters.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="54" />
+      <source>Resampling</source>
+      <translation>Rééchantillonnage</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="55" />
+      <source>Nearest neighbour (keeps measured values)</source>
+      <translation>Plus proche voisin (garde les valeurs mesurées)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="56" />
+      <source>Bilinear</source>
+      <translation>Bilinéaire</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="56" />
+      <source>Cubic</source>
+      <translation>Cubique</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="56" />
+      <source>Average</source>
+      <translation>Moyenne</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="58" />
+      <source>How bands on another grid are resampled onto it.</source>
+      <translation>Comment les bandes d'une autre grille y sont rééchantillonnées.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="60" />
+      <source>Stack</source>
+      <translation>Pile</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="60" />
+      <source>VRT files (*.vrt)</source>
+      <translation>Fichiers VRT (*.vrt)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="61" />
+      <source>The VRT to write (it refers to the product's files).</source>
+      <translation>Le VRT à écrire (il renvoie aux fichiers du produit).</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="62" />
+      <source>Quality band</source>
+      <translation>Bande qualité</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="63" />
+      <source>Quality rule</source>
+      <translation>Règle qualité</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="71" />
+      <source>Give either PRODUCT (a metadata file) or FOLDER, not {what}</source>
+      <translation>Donner soit PRODUCT (un fichier de métadonnées) soit FOLDER, pas {what}</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="72" />
+      <source>both</source>
+      <translation>les deux</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="72" />
+      <source>neither</source>
+      <translation>aucun des deux</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="76" />
+      <source>GRID = pixel size needs PIXEL_SIZE</source>
+      <translation>GRID = taille de pixel demande PIXEL_SIZE</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="87" />
+      <source>Stacked {source} into {vrt}</source>
+      <translation>{source} empilé dans {vrt}</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/stack.py" line="89" />
+      <source>Quality band {path} with rule {rule}</source>
+      <translation>Bande qualité {path} avec la règle {rule}</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/deps.py" line="51" />

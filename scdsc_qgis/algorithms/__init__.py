@@ -5,8 +5,11 @@ from .apply_many import ApplyManyAlgorithm
 from .cluster import ClusterAlgorithm
 from .evaluate import EvaluateAlgorithm
 from .fit import FitAlgorithm
+from .stack import StackAlgorithm
 
 #: Every algorithm the provider offers, in Toolbox order.
-ALGORITHMS = (ClusterAlgorithm, FitAlgorithm, ApplyAlgorithm, ApplyManyAlgorithm, EvaluateAlgorithm)
+ALGORITHMS = (ClusterAlgorithm, FitAlgorithm, ApplyAlgorithm, ApplyManyAlgorithm, EvaluateAlgorithm,
+              StackAlgorithm)
 
-__all__ = ["ALGORITHMS", "ApplyAlgorithm", "ApplyManyAlgorithm", "ClusterAlgorithm", "EvaluateAlgorithm", "FitAlgorithm"]
+__all__ = ["ALGORITHMS", "ApplyAlgorithm", "ApplyManyAlgorithm", "ClusterAlgorithm", "EvaluateAlgorithm",
+           "FitAlgorithm", "StackAlgorithm"]

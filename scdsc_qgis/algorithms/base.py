@@ -34,12 +34,14 @@ try:
     DOUBLE = Qgis.ProcessingNumberParameterType.Double
     VECTOR_POLYGON = Qgis.ProcessingSourceType.VectorPolygon
     RASTER = Qgis.ProcessingSourceType.Raster
+    FOLDER = Qgis.ProcessingFileParameterBehavior.Folder
 except AttributeError:
     ADVANCED = QgsProcessingParameterDefinition.FlagAdvanced
     INTEGER = QgsProcessingParameterNumber.Integer
     DOUBLE = QgsProcessingParameterNumber.Double
     VECTOR_POLYGON = QgsProcessing.TypeVectorPolygon
     RASTER = QgsProcessing.TypeRaster
+    FOLDER = QgsProcessingParameterFile.Folder
 
 #: Core values of the MODE and DEVICE enums, in option order (the option index is what Processing stores).
 MODES = ("fast", "paper")

@@ -28,7 +28,8 @@ def test_provider_is_listed(qgis_process_env):
     rc, listing, stdout, stderr = run_json(["list"], env, cwd)
     assert rc == 0, stderr
     algorithms = listing["providers"]["scdsc"]["algorithms"]
-    assert set(algorithms) == {"scdsc:cluster", "scdsc:fit", "scdsc:apply", "scdsc:apply_many", "scdsc:evaluate"}
+    assert set(algorithms) == {"scdsc:cluster", "scdsc:fit", "scdsc:apply", "scdsc:apply_many", "scdsc:evaluate",
+                               "scdsc:stack"}
     assert algorithms["scdsc:cluster"]["name"] == "SCDSC clustering"
 
 
@@ -102,6 +103,27 @@ def test_a_quality_band_rule_masks_from_the_shell(qgis_process_env, small_raster
     rc, _, stdout, stderr = run_json(["run", "scdsc:cluster", "--", f"INPUT={image}", "N_CLUSTERS=3",
                                       "MASK_RULE=drop=1", f"OUTPUT={tmp_path / 'o.tif'}"], env, cwd)
     assert rc == 1 and "MASK_RULE" in stdout + stderr and "Traceback" not in stdout + stderr
+
+
+def test_a_landsat_product_is_stacked_then_clustered_with_its_quality_mask(qgis_process_env, tmp_path):
+    # Issue 27: scdsc:stack gives the VRT and the QA_PIXEL band with its rule, which cluster takes as MASK and
+    # MASK_RULE (the modeler chains them the same way).
+    from tests.core.test_products import landsat_product
+    env, cwd = qgis_process_env
+    mtl, _, _, qa = landsat_product(tmp_path / "LC09")
+    vrt = tmp_path / "stack.vrt"
+    rc, result, stdout, stderr = run_json(["run", "scdsc:stack", "--", f"PRODUCT={mtl}", f"OUTPUT={vrt}"], env, cwd)
+    assert rc == 0, stdout + stderr
+    quality, rule = result["results"]["QUALITY"], result["results"]["QUALITY_RULE"]
+    assert quality.endswith("QA_PIXEL.TIF") and rule == "bits=0-4" and gdal.Open(str(vrt)).RasterCount == 7
+    out = tmp_path / "labels.tif"
+    rc, _, stdout, stderr = run_json(["run", "scdsc:cluster", "--", f"INPUT={vrt}", "N_CLUSTERS=4", f"MASK={quality}",
+                                      f"MASK_RULE={rule}", f"OUTPUT={out}", "PRETRAIN_EPOCHS=2", "EPOCHS=2"],
+                                     env, cwd)
+    assert rc == 0, stdout + stderr
+    assert np.array_equal(gdal.Open(str(out)).ReadAsArray() == 0, (qa & 0b11111) != 0)
+    rc, _, stdout, stderr = run_json(["run", "scdsc:stack", "--", f"OUTPUT={tmp_path / 'x.vrt'}"], env, cwd)
+    assert rc == 1 and "PRODUCT" in stdout + stderr and "Traceback" not in stdout + stderr
 
 
 def test_shipped_model_chains_cluster_with_a_native_algorithm(qgis_process_env, small_raster, tmp_path):
