@@ -410,6 +410,10 @@ def _open_for_model(input, bands, n_features_in: int, fit_info: Dict[str, Any], 
 def _infer(estimator, source, cluster_mask, progress, *, confidence: bool, proba: bool):
     """Labels of every clustered pixel, with their confidence and soft assignments when asked, from one blockwise
     inference pass (None for what was not asked)."""
+    if proba:  # the K soft-assignment maps are the one whole-scene array the estimator's own check leaves out
+        from .memory import budget_bytes, predict_estimate, require
+        require(predict_estimate(*source.shape, estimator.n_components_, estimator.n_clusters, proba=True),
+                budget_bytes(estimator.max_memory), "leave out the soft assignments (proba), or raise max_memory")
     labels = np.full(source.shape, -1, dtype=np.int32)
     conf = np.full(source.shape, np.nan, dtype=np.float32) if confidence else None
     soft = np.full(source.shape + (estimator.n_clusters,), np.nan, dtype=np.float32) if proba else None

@@ -231,6 +231,10 @@ class SCDSC(ClusterMixin, BaseEstimator):
         "auto" uses CUDA when available, else the CPU (logged); a requested but missing CUDA is an error.
     n_threads : int or None
         Torch and BLAS threads during ``fit``/``predict`` (restored afterwards). None leaves them alone.
+    max_memory : float or None
+        Memory budget of ``fit`` and ``predict`` in GiB; None = three quarters of this machine's RAM. The arrays a
+        run will hold are estimated from the input's size before anything is allocated (``scdsc_core.memory``),
+        and a run that would not fit is refused with the estimate in the message.
     random_state : int or None
         Seed of every random step (child seeds per step). None draws one, recorded in ``fit_info_["seed"]``.
 
@@ -298,7 +302,8 @@ class SCDSC(ClusterMixin, BaseEstimator):
                  finch_patch: int = 17,
                  finch_components: int = 300, kmeans_n_init: Optional[int] = None, init: Optional[str] = None,
                  selection: Optional[str] = None, bf16: bool = False,
-                 device: str = "auto", n_threads: Optional[int] = None, random_state: Optional[int] = None):
+                 device: str = "auto", n_threads: Optional[int] = None, max_memory: Optional[float] = None,
+                 random_state: Optional[int] = None):
         self.n_clusters = n_clusters
         self.mode = mode
         self.n_components = n_components
@@ -328,6 +333,7 @@ class SCDSC(ClusterMixin, BaseEstimator):
         self.bf16 = bf16
         self.device = device
         self.n_threads = n_threads
+        self.max_memory = max_memory
         self.random_state = random_state
 
     # ----------------------------------------------------------------------------------------------------------
@@ -416,7 +422,24 @@ class SCDSC(ClusterMixin, BaseEstimator):
             if self.mode == "paper" and n_train > PAPER_MAX_PIXELS:
                 problems.append(f"mode 'paper' trains full-batch and is limited to {PAPER_MAX_PIXELS:,} training "
                                 f"pixels, got {n_train:,}; use mode='fast' (or sample_size)")
+            elif not problems and self.mode in _MODE_DEFAULTS:
+                problems += self._memory_problems(source, int(valid.sum()), n_train)
         return problems, clustered
+
+    def _memory_problems(self, source, n_valid: int, n_train: int) -> List[str]:
+        """The memory-budget refusal of a fit on ``source``, if any (estimated before anything is allocated)."""
+        from .memory import budget_bytes, fit_estimate, require
+
+        full_batch = self.mode == "paper" or self._resolved("batch_size") == 0
+        estimate = fit_estimate(*source.shape, source.n_bands, n_valid, n_train,
+                                resolve_components(self.n_components, source.n_bands), self.patch_size,
+                                self.finch_patch, self.finch_components, self.n_clusters, full_batch)
+        try:
+            require(estimate, budget_bytes(self.max_memory), "lower sample_size, give a mask or a window of the "
+                                                              "scene, or raise max_memory")
+        except ScdscError as error:
+            return [str(error)]
+        return []
 
     # ----------------------------------------------------------------------------------------------------------
     # Fit
@@ -735,6 +758,10 @@ class SCDSC(ClusterMixin, BaseEstimator):
             if mask.shape != (height, width):
                 raise ScdscError(f"mask must have the image's shape {(height, width)}, got {mask.shape}")
             clustered = clustered & (mask != 0)
+        from .memory import budget_bytes, predict_estimate, require
+        require(predict_estimate(height, width, self.n_components_, self.n_clusters, proba=False),
+                budget_bytes(self.max_memory), "label a window of the scene at a time (apply-many does), or raise "
+                                               "max_memory")
         device = resolve_device(self.device)
         X8 = pca_image(source, self.preprocessor_, progress=p.slice(0.0, 0.3))
         rows, cols = np.nonzero(clustered)

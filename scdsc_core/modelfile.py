@@ -298,10 +298,10 @@ def _build(path: str, meta: Dict[str, Any], arrays: Dict[str, np.ndarray]):
     if unknown:
         raise _fail(path, f"unknown hyperparameter(s) {', '.join(unknown)}")
     estimator = SCDSC(**params)
-    # Where and on how many threads to run belongs to the loading machine, not to the file: a model trained on a
+    # Where, on how many threads and in how much memory to run belongs to the loading machine, not to the file: a model trained on a
     # GPU must load on a CPU, one trained on 16 threads on a 2-core laptop, and an edited n_threads of 10**6 would
     # abort the process in OpenMP. So they are reset before the rules (n_threads <= this machine's CPUs) apply.
-    estimator.set_params(device="auto", n_threads=None)
+    estimator.set_params(device="auto", n_threads=None, max_memory=None)
     problems = estimator._check_params()
     if problems:
         raise _fail(path, "invalid hyperparameters: " + "; ".join(problems))

@@ -255,6 +255,9 @@ PARAMS: Tuple[Param, ...] = (
     Param("n_threads", None, "int", "torch and BLAS threads during fit and predict", minimum=1,
           maximum=MAX_THREADS, range_text=f"from 1 to {MAX_THREADS} (this machine's CPUs)", cli="--threads",
           none="torch's and the BLAS's own thread counts, left as they are"),
+    Param("max_memory", None, "float", "memory budget of fit and predict, in GiB: a run that would need more is "
+          "refused before it starts", minimum=0, strict=True, none="three quarters of this machine's RAM",
+          cli="--max-memory"),
     Param("random_state", None, "int", "seed of every random step", minimum=0, maximum=MAX_SEED,
           bound_note="(below 2**63)", none="a fresh seed, recorded in fit_info_['seed']"),
 )

@@ -273,6 +273,7 @@ class RasterSource:
         self._require_two_bands(indices, bands)
         self._set_bands(dataset, indices)
         self._require_one_row_in_budget()
+        self._require_scene_in_memory()
 
         valid, usable = self._scan_validity(dataset, progress, cancelled)
         dead = [index for index, ok in zip(self.band_indices, usable) if not ok] if rows is None else []
@@ -313,6 +314,16 @@ class RasterSource:
             raise ScdscError(f"memory budget of {self._budget} bytes is too small to read one row of {self.path} "
                              f"({self.shape[1]} pixels x {self.n_bands} bands need {row_bytes} bytes); give at "
                              f"least {row_bytes} bytes")
+
+    def _require_scene_in_memory(self) -> None:
+        """ScdscError, before the validity scan, when the whole-scene arrays any run holds (validity mask, PCA
+        image, label and confidence maps) cannot fit this machine's default memory budget: a 100,000 x 100,000
+        raster is refused in a second instead of after an hour of reading (or an out-of-memory kill)."""
+        from .memory import budget_bytes, predict_estimate, require
+        height, width = self.shape
+        require(predict_estimate(height, width, min(8, self.n_bands), 2, proba=False,
+                                 what=f"any run on {height} x {width} pixels"), budget_bytes(None),
+                f"cluster a window or a mask of {self.path} (or several windows with apply-many)")
 
     def _set_bands(self, dataset, indices: List[int]) -> None:
         """Record names, nodata, wavelengths and types of the selected bands."""

@@ -252,3 +252,26 @@ def test_a_model_trained_on_more_threads_than_this_machine_has_loads(tmp_path, f
     arrays["meta"] = np.frombuffer(_json.dumps(meta).encode(), dtype=np.uint8)
     np.savez_compressed(tmp_path / "m16.npz", **arrays)
     assert load_model(tmp_path / "m16.npz").n_threads is None
+
+
+# ----------------------------------------------------------------------------------------------- memory budget
+# Issue 23, item 2: what a run will hold is estimated from the input's sizes before anything is allocated.
+
+def test_a_raster_too_large_for_this_machine_is_refused_before_it_is_read(robustness, tmp_path):
+    from osgeo import gdal
+    gdal.UseExceptions()
+    huge = str(tmp_path / "huge.vrt")  # 100,000 x 100,000 x 10 bands, no pixel stored (a sparse raster)
+    gdal.GetDriverByName("VRT").Create(huge, 100_000, 100_000, 10, gdal.GDT_Float32)
+    _refused_everywhere(robustness, tmp_path, "raster of 100,000 x 100,000 pixels (sparse VRT)",
+                        lambda: cluster_raster(huge, tmp_path / "o.tif", 3, params=FAST),
+                        ["cluster", huge, "o.tif", "-k", 3],
+                        r"any run on 100000 x 100000 pixels needs about \d+\.\d GiB \(largest part: PCA image, "
+                        r"\d+\.\d GiB\) but the memory budget is \d+\.\d GiB")
+
+
+def test_a_fit_beyond_the_memory_budget_is_refused_with_the_estimate(robustness, tmp_path, image):
+    _refused_everywhere(robustness, tmp_path, "fit with max_memory 0.01 GiB",
+                        lambda: cluster_raster(image, tmp_path / "o.tif", 3, params=dict(FAST, max_memory=0.01)),
+                        ["cluster", image, "o.tif", "-k", 3, "--max-memory", 0.01],
+                        r"fitting 16 x 16 pixels x \d+ bands \(\d+ training pixels\) needs about [\d.]+ [GM]iB "
+                        r"\(largest part: .*\) but the memory budget is 10 MiB; lower sample_size")
