@@ -142,6 +142,10 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
                                                             "count give the same labels (default: %(default)s)")
     parser.add_argument("--model-out", metavar="PATH", help="also save the trained model (a .npz data file)")
     parser.add_argument("--report", metavar="PATH", help="also write an HTML report with the training curves")
+    _add_tuning_group(parser)
+
+
+def _add_tuning_group(parser: argparse.ArgumentParser) -> None:
     tuning = parser.add_argument_group("tuning (default: the mode's own values)")
     for param in exposed("cli"):  # declared in scdsc_core.params, as are their rules
         kind = {"int": int, "float": float}.get(param.kind)
@@ -189,6 +193,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="input raster")
     p.add_argument("output", help="output label GeoTIFF")
     _add_common_outputs(p)
+
+    p = sub.add_parser("fit-many", help="train one model on a sample drawn across many rasters (Dask)",
+                       description="Draw square windows on a jittered grid over every input (in proportion to "
+                                   "their areas; read by the workers), put them side by side and fit SCDSC on that "
+                                   "sample: one model for a campaign, so that apply-many gives each class the same "
+                                   "cluster id on every raster. --sample-size sets the sample's pixels (default "
+                                   "40000).")
+    p.add_argument("model", help="the model file to write (.npz)")
+    p.add_argument("inputs", nargs="+", help="input rasters, folders (their .tif files) or glob patterns")
+    p.add_argument("-k", "--clusters", type=int, required=True, metavar="K", help="number of clusters K")
+    p.add_argument("--mode", choices=["fast", "paper"], default="fast", help="SCDSC mode (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the sample and the fit (default: %(default)s)")
+    p.add_argument("--sample-window", type=int, default=64, metavar="N",
+                   help="side of the sample windows in pixels (default: %(default)s)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N", help="start a local Dask cluster of N worker processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler (tcp://host:8786)")
+    _add_tuning_group(p)
 
     p = sub.add_parser("apply-many", help="label many rasters with a saved model, window by window (Dask)",
                        description="Label many rasters with a trained model, one task per window of rows, on a "
@@ -274,6 +296,16 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
         if quality:
             print(f"mask        {quality}")
         return EXIT_OK
+    if args.command == "fit-many":
+        estimator = _fit_many(args, progress)
+        written.append(True)
+        if bar is not None:
+            bar.close()
+        campaign = estimator.fit_info_["campaign"]
+        print(f"model       {os.path.abspath(args.model)}")
+        print(f"sample      {campaign['sample_pixels']} pixels in {campaign['windows']} windows of "
+              f"{campaign['window']} x {campaign['window']} from {len(campaign['inputs'])} rasters")
+        return EXIT_OK
     if args.command == "apply-many":
         results = _apply_many(args, progress)
         written.append(True)
@@ -315,24 +347,44 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
     return EXIT_OK
 
 
-def _apply_many(args: argparse.Namespace, progress):
-    """``apply-many``: in this process, on a LocalCluster of ``--workers`` processes, or on ``--scheduler``."""
-    from .distributed import apply_many, connect, dask_distributed
+def _on_dask(args: argparse.Namespace, run):
+    """``run(client)`` in this process (client None), on a LocalCluster of ``--workers`` processes, or on
+    ``--scheduler``; the dashboard address is printed."""
+    from .distributed import connect, dask_distributed
 
-    common = dict(confidence=args.confidence, window_rows=args.window_rows, progress=progress)
     if not args.workers and not args.scheduler:
-        return apply_many(args.model, args.inputs, args.out_dir, **common)
+        return run(None)
     if args.scheduler:
         with connect(args.scheduler) as client:
-            log.warning("Dask dashboard: %s", client.dashboard_link)
-            return apply_many(args.model, args.inputs, args.out_dir, client=client, **common)
+            print(f"dashboard   {client.dashboard_link}", file=sys.stderr)
+            return run(client)
     if args.workers < 1:
         raise ScdscError(f"--workers must be at least 1, got {args.workers}")
     distributed = dask_distributed()
     with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                   silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
         print(f"dashboard   {client.dashboard_link}", file=sys.stderr)
-        return apply_many(args.model, args.inputs, args.out_dir, client=client, **common)
+        return run(client)
+
+
+def _apply_many(args: argparse.Namespace, progress):
+    """``apply-many``: see :func:`_on_dask`."""
+    from .distributed import apply_many
+
+    return _on_dask(args, lambda client: apply_many(args.model, args.inputs, args.out_dir, client=client,
+                                                    confidence=args.confidence, window_rows=args.window_rows,
+                                                    progress=progress))
+
+
+def _fit_many(args: argparse.Namespace, progress):
+    """``fit-many``: see :func:`_on_dask`."""
+    from .distributed import fit_many
+
+    params = _tuning_params(args)
+    sample = params.pop("sample_size", None) or 40_000
+    return _on_dask(args, lambda client: fit_many(args.inputs, args.model, args.clusters, sample_size=sample,
+                                                  window=args.sample_window, mode=args.mode, seed=args.seed,
+                                                  params=params, client=client, progress=progress))
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -8,6 +8,11 @@ category names and a ``.qml`` style. With the halo, each window's labels are the
 pixels: the patches, the PCA and the network see the same values (tests/distributed_apply/test_apply_many.py checks the
 equality across window seams).
 
+:func:`fit_many` trains one model for a whole campaign: square windows drawn on a jittered grid over every
+input (spatially stratified, in proportion to each raster's area) are read by the workers themselves, put side by
+side into one sample image, and SCDSC is fitted on it as on one scene; cluster ids then mean the same on every
+tile that :func:`apply_many` labels with the model.
+
 ``dask`` and ``distributed`` are optional: without a client, the same tasks run one after the other here.
 """
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -26,6 +31,12 @@ from .progress import as_progress
 
 #: Rows per window when none is given: about a million pixels a task on a 4,000-pixel-wide scene.
 DEFAULT_WINDOW_ROWS = 256
+#: Side of the windows a campaign sample is drawn in: large against the network patch (7) and the FINCH patch
+#: (17), so that about 2 x 8 / 64 = a quarter of the sample pixels have a patch reaching into a neighbouring
+#: window of the sample image, and the rest see only their own scene.
+SAMPLE_TILE = 64
+#: Windows with less than this share of valid pixels are left out of the sample (sea, nodata borders).
+MIN_VALID_SHARE = 0.5
 
 
 @dataclass
@@ -228,6 +239,132 @@ def apply_many(model, inputs, out_dir, *, confidence: bool = False, client=None,
             result.confidence_tiles.sort()
             _mosaic(result.confidence, result.confidence_tiles, None)
     return results
+
+
+def read_sample_window(path: str, bands: Sequence[int], row0: int, col0: int, size: int,
+                       zero_is_nodata: bool = False) -> np.ndarray:
+    """One task of :func:`fit_many`: the float32 ``(size, size, B)`` values of a window of ``path`` (NaN where
+    the pixel is not valid), read by the worker itself."""
+    from .raster import RasterSource
+
+    source = RasterSource(path, list(bands), zero_is_nodata=zero_is_nodata, rows=(row0, row0 + size))
+    out = np.full((size, size, source.n_bands), np.nan, dtype=np.float32)
+    valid = source.valid_mask()[:, col0:col0 + size]
+    for r0, r1, block in source.iter_blocks():
+        window = block[:, col0:col0 + size]
+        out[r0:r1][valid[r0:r1]] = window[valid[r0:r1]]
+    return out
+
+
+def _sample_windows(headers: List[Tuple[str, int, int]], n_windows: int, size: int,
+                    rng: np.random.Generator) -> List[Tuple[str, int, int]]:
+    """``(path, row0, col0)`` of ``n_windows`` windows, shared among the rasters in proportion to their areas
+    and placed on a jittered grid over each (one window per grid cell, at a random place inside it)."""
+    areas = np.array([h * w for _, h, w in headers], dtype=float)
+    counts = np.maximum(1, np.round(n_windows * areas / areas.sum())).astype(int)
+    picks = []
+    for (path, height, width), count in zip(headers, counts):
+        rows_free, cols_free = height - size, width - size
+        grid = int(np.ceil(np.sqrt(count)))
+        cells = [(i, j) for i in range(grid) for j in range(grid)]
+        order = rng.permutation(len(cells))[:count]
+        for index in sorted(order):
+            i, j = cells[index]
+            row0 = int((i + rng.random()) / grid * (rows_free + 1)) if rows_free > 0 else 0
+            col0 = int((j + rng.random()) / grid * (cols_free + 1)) if cols_free > 0 else 0
+            picks.append((path, min(row0, max(rows_free, 0)), min(col0, max(cols_free, 0))))
+    return picks
+
+
+def fit_many(inputs, model_out, n_clusters: int, *, sample_size: int = 40_000, window: int = SAMPLE_TILE,
+             mode: str = "fast", seed: int = 0, params: Optional[Dict[str, Any]] = None, client=None,
+             zero_is_nodata: bool = False, progress=None, cancelled=None):
+    """Fit one SCDSC model on a sample drawn across many rasters and save it (``model_out``); returns the estimator.
+
+    Every input must give the first one's bands (count and, where known, wavelengths). About
+    ``2 * sample_size / window**2`` windows are drawn (twice what is needed, as some hold little valid data),
+    read on the workers (``client``; here without one), those with at least half their pixels valid are put
+    side by side into one image, and the estimator is fitted on it with every sample pixel trained on.
+    """
+    from .model import SCDSC
+    from .modelfile import check_wavelengths, save_model
+    from .outputs import check_output_path
+    from .raster import _open_gdal_raster, band_wavelengths, flagged_bands
+    from .source import ArraySource
+
+    p = as_progress(progress, cancelled)
+    paths = [os.path.abspath(path) for path in expand_inputs(inputs)]
+    model_out = os.fspath(model_out)
+    check_output_path(model_out, inputs=paths, extensions=(".npz",), what="model")
+    size = int(window)
+    if size < 17:
+        raise ScdscError(f"window must be at least 17 pixels (the FINCH patch), got {size}")
+    headers, selections, wavelengths = [], [], None
+    for index, path in enumerate(paths):
+        dataset = _open_gdal_raster(path)
+        bad = set(flagged_bands(dataset))
+        bands = [b for b in range(1, dataset.RasterCount + 1) if b not in bad]
+        if min(dataset.RasterYSize, dataset.RasterXSize) < size:
+            raise ScdscError(f"{path} ({dataset.RasterYSize} x {dataset.RasterXSize} pixels) is smaller than the "
+                             f"{size} x {size} sample window")
+        nm = band_wavelengths(dataset, bands)
+        if index == 0:
+            first_bands, wavelengths, band_names = bands, nm, [dataset.GetRasterBand(b).GetDescription() or
+                                                               f"band {b}" for b in bands]
+        elif len(bands) != len(first_bands):
+            raise ScdscError(f"{path} gives {len(bands)} bands but {paths[0]} gives {len(first_bands)}: one model "
+                             "needs the same bands in every raster")
+        else:
+            check_wavelengths(wavelengths, nm, path)
+        headers.append((path, dataset.RasterYSize, dataset.RasterXSize))
+        selections.append(bands)
+        if index == 0:
+            first_count = dataset.RasterCount
+    rng = np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(1)[0])
+    n_windows = max(len(paths), int(np.ceil(2 * sample_size / size ** 2)))
+    picks = _sample_windows(headers, n_windows, size, rng)
+    by_path = dict(zip(paths, selections))
+    jobs = [(path, by_path[path], row0, col0, size, zero_is_nodata) for path, row0, col0 in picks]
+    windows_read: List[Optional[np.ndarray]] = [None] * len(jobs)
+    reading = p.slice(0.0, 0.2)
+    if client is None:
+        for i, args in enumerate(jobs):
+            reading.check()
+            windows_read[i] = read_sample_window(*args)
+            reading((i + 1) / len(jobs), f"Read sample window {i + 1}/{len(jobs)}")
+    else:
+        from distributed import as_completed
+        futures = {client.submit(read_sample_window, *args, pure=False): i for i, args in enumerate(jobs)}
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                reading.check()
+                windows_read[futures[future]] = future.result()
+                reading(done / len(jobs), f"Read sample window {done}/{len(jobs)}")
+        except BaseException:
+            client.cancel(list(futures))
+            raise
+    kept = [w for w in windows_read if np.isfinite(w[..., 0]).mean() >= MIN_VALID_SHARE]
+    kept = kept[:max(1, int(np.ceil(sample_size / size ** 2)))] if kept else []
+    if not kept:
+        raise ScdscError(f"no sample window of {size} x {size} pixels is at least half valid in the inputs")
+    columns = int(np.ceil(np.sqrt(len(kept))))
+    rows = int(np.ceil(len(kept) / columns))
+    image = np.full((rows * size, columns * size, len(first_bands)), np.nan, dtype=np.float32)
+    for index, values in enumerate(kept):
+        r, c = divmod(index, columns)
+        image[r * size:(r + 1) * size, c * size:(c + 1) * size] = values
+    settings = {k: v for k, v in dict(params or {}).items() if k != "sample_size"}
+    # Every pixel of the sample image is trained on: the sample was drawn here, across the rasters.
+    estimator = SCDSC(int(n_clusters), mode=mode, random_state=int(seed), **dict(settings, sample_size=0))
+    estimator.fit(ArraySource(image, band_names=band_names), progress=p.slice(0.2, 0.97))
+    estimator.wavelengths_ = wavelengths
+    # apply and apply_many choose a raster's bands as the first input's were chosen (modelfile.recorded_bands).
+    estimator.fit_info_.update(band_indices=list(first_bands), source_band_count=int(first_count), campaign={
+        "inputs": paths, "windows": len(kept), "window": size,
+        "sample_pixels": int(np.isfinite(image[..., 0]).sum())})
+    save_model(estimator, model_out)
+    p(1.0, "Saved the model")
+    return estimator
 
 
 def _collect(result: ManyResult, out: Dict[str, Any]) -> None:
