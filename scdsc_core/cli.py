@@ -278,6 +278,13 @@ def _print_result(result, stream=None) -> None:
         print(result.evaluation.summary(), file=stream)
 
 
+def _written(bar: Optional[ProgressBar], written: list) -> None:
+    """The outputs are in place: a stop from now on is too late to undo them (main() says so), and the bar ends."""
+    written.append(True)
+    if bar is not None:
+        bar.close()
+
+
 def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: list) -> int:
     from . import api
     progress = bar if bar is not None else None
@@ -298,9 +305,7 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
         return EXIT_OK
     if args.command == "fit-many":
         estimator = _fit_many(args, progress)
-        written.append(True)
-        if bar is not None:
-            bar.close()
+        _written(bar, written)
         campaign = estimator.fit_info_["campaign"]
         print(f"model       {os.path.abspath(args.model)}")
         print(f"sample      {campaign['sample_pixels']} pixels in {campaign['windows']} windows of "
@@ -308,17 +313,13 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
         return EXIT_OK
     if args.command == "apply-many":
         results = _apply_many(args, progress)
-        written.append(True)
-        if bar is not None:
-            bar.close()
+        _written(bar, written)
         for result in results:
             print(f"mosaic      {result.mosaic} ({len(result.tiles)} tiles)")
         return EXIT_OK
     if args.command == "demo":
         result = api.run_demo(args.out, seed=args.seed, mode=args.mode, progress=progress)
-        written.append(True)
-        if bar is not None:
-            bar.close()
+        _written(bar, written)
         _print_result(result)
         return EXIT_OK
     mask = args.mask
@@ -340,9 +341,7 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
                                         **training, **io)
         else:  # fit
             result = api.fit_raster(args.input, args.model, args.clusters, output=args.output, **training, **io)
-    written.append(True)
-    if bar is not None:
-        bar.close()
+    _written(bar, written)
     _print_result(result)
     return EXIT_OK
 
