@@ -107,6 +107,11 @@ def _grey_ramp(layer) -> None:
     layer.setRenderer(renderer)
 
 
+#: Seconds between two training lines in the Processing log (a new stage always gets one): the progress bar shows
+#: every step; the log is for reading afterwards, a line every few seconds at most.
+LOG_INTERVAL_S = 5.0
+
+
 class FeedbackBridge:
     """Adapts a ``QgsProcessingFeedback`` to the core's ``progress``/``cancelled``/``callback`` contract.
 
@@ -117,7 +122,7 @@ class FeedbackBridge:
         At most one training line per this many seconds in the log (a new stage always gets one).
     """
 
-    def __init__(self, feedback, info_interval: float = 1.0):
+    def __init__(self, feedback, info_interval: float = LOG_INTERVAL_S):
         self.feedback = feedback
         self.info_interval = info_interval
         self._last_text = None
@@ -153,7 +158,10 @@ class FeedbackBridge:
 
 def format_record(record: Dict[str, Any]) -> str:
     """One log line for a training record, e.g. ``"train epoch 3: loss 0.1234, confident ratio 0.870"``."""
-    text = f"{record.get('stage', 'training')} epoch {record.get('epoch', '?')}"
+    epoch = record.get("epoch", "?")
+    if isinstance(epoch, float):  # fast mode records passes over the sample: 2.4 reads better than 2.4000000001
+        epoch = f"{epoch:.1f}".rstrip("0").rstrip(".")
+    text = f"{record.get('stage', 'training')} epoch {epoch}"
     values = []
     if record.get("loss") is not None:
         values.append(tr("loss {value:.4f}").format(value=float(record["loss"])))

@@ -327,6 +327,9 @@ def test_feedback_bridge_reports_progress_stages_and_training_records(qgis_app):
     bridge.record({"stage": "cluster", "epoch": 0, "loss": 0.5, "confident_ratio": 0.25})
     assert len(records) == 4 and records[-1]["confident_ratio"] == 0.25
     assert feedback.infos == ["pretrain epoch 0: loss 1.0000", "cluster epoch 0: loss 0.5000, confident ratio 0.250"]
+    from scdsc_qgis.algorithms.base import format_record
+    assert format_record({"stage": "cluster", "epoch": 2.4000000001}) == "cluster epoch 2.4"
+    assert format_record({"stage": "cluster", "epoch": 3.0}) == "cluster epoch 3"
     assert not bridge.cancelled()
     feedback.cancel()
     assert bridge.cancelled()
