@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from sklearn.metrics import cohen_kappa_score, normalized_mutual_info_score
 
 from .errors import ScdscError
 
@@ -145,7 +147,8 @@ def evaluate_labels(pred, reference, *, class_names: Optional[Sequence[str]] = N
         per_class = np.diag(confusion[:, :n_classes]) / class_sizes
     # Raw ids for NMI: every "not clustered" pixel shares one extra id.
     raw = np.where(clustered, got, int(got[clustered].min(initial=0)) - 1)
-    return Evaluation(oa=float(correct / n_scored), nmi=_nmi(ref, raw), kappa=_kappa(confusion),
+    return Evaluation(oa=float(correct / n_scored), nmi=float(normalized_mutual_info_score(ref, raw)),
+                      kappa=_kappa(ref, matched, n_classes),
                       per_class_accuracy=per_class.astype(np.float64), confusion=confusion, mapping=mapping,
                       n_scored=n_scored, n_unclustered=int((~clustered).sum()), class_names=names)
 
@@ -195,38 +198,12 @@ def match_labels(pred, reference) -> np.ndarray:
     return out
 
 
-def _nmi(labels_true: np.ndarray, labels_pred: np.ndarray) -> float:
-    """NMI with the arithmetic mean of the entropies (scikit-learn's conventions for the degenerate cases)."""
-    _, t = np.unique(labels_true, return_inverse=True)
-    _, p = np.unique(labels_pred, return_inverse=True)
-    t, p = t.ravel(), p.ravel()
-    if t.max() == 0 and p.max() == 0:  # neither labelling splits the data: a perfect match
-        return 1.0
-    n = t.size
-    joint = _count_pairs(t, p, (t.max() + 1, p.max() + 1)).astype(np.float64)
-    pt, pp = joint.sum(axis=1) / n, joint.sum(axis=0) / n
-    nz = joint > 0
-    pj = joint[nz] / n
-    mi = float(np.sum(pj * (np.log(pj) - np.log(np.outer(pt, pp)[nz]))))
-    mi = max(mi, 0.0)
-    if mi == 0.0:
-        return 0.0
-    h_true = -float(np.sum(pt * np.log(pt)))
-    h_pred = -float(np.sum(pp * np.log(pp)))
-    return mi / ((h_true + h_pred) / 2.0)
-
-
-def _kappa(confusion: np.ndarray) -> float:
-    """Unweighted Cohen's kappa from a (K, K + 1) confusion whose last column is "no class"; NaN if undefined."""
-    k = confusion.shape[0]
-    square = np.zeros((k + 1, k + 1), dtype=np.float64)
-    square[:k, :] = confusion
-    n = square.sum()
-    observed = np.trace(square) / n
-    expected = float(np.sum(square.sum(axis=1) * square.sum(axis=0))) / n ** 2
-    if expected == 1.0:
-        return float("nan")
-    return float((observed - expected) / (1.0 - expected))
+def _kappa(ref: np.ndarray, matched: np.ndarray, n_classes: int) -> float:
+    """Unweighted Cohen's kappa of the matched labels (0 = no class); NaN where it is undefined (one class,
+    predicted perfectly). scikit-learn's, which gives the numbers the hand-written version gave (tests)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its warning for the undefined case; NaN says it
+        return float(cohen_kappa_score(ref, matched, labels=np.arange(n_classes + 1), replace_undefined_by=np.nan))
 
 
 def _as_int_array(values, name: str) -> np.ndarray:

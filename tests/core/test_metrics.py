@@ -156,3 +156,30 @@ def test_match_labels_renumbers_clusters_by_matched_class():
 def test_user_errors(pred, ref, kwargs, match):
     with pytest.raises(ScdscError, match=match):
         evaluate_labels(pred, ref, **kwargs)
+
+
+def test_nmi_and_kappa_equal_their_textbook_formulas():
+    # evaluate_labels takes NMI and kappa from scikit-learn (issue 22); they must equal the formulas: NMI with the
+    # arithmetic mean of the entropies, kappa (p_o - p_e) / (1 - p_e) of the matched labels, "no class" included.
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        k = int(rng.integers(2, 6))
+        ref = rng.integers(1, k + 1, 400)
+        pred = np.where(rng.random(400) < 0.7, ref + 10, rng.integers(10, 10 + k + 1, 400))
+        pred[rng.random(400) < 0.05] = -1
+        ev = evaluate_labels(pred, ref)
+        # NMI on the raw ids, the unclustered pixels as one more id
+        raw = np.where(pred >= 0, pred, -1)
+        joint = np.zeros((k + 1, 64))
+        np.add.at(joint, (ref, raw + 1), 1)
+        joint = joint[joint.sum(1) > 0][:, joint.sum(0) > 0] / raw.size
+        pt, pp = joint.sum(1), joint.sum(0)
+        nz = joint > 0
+        mi = np.sum(joint[nz] * np.log(joint[nz] / np.outer(pt, pp)[nz]))
+        h = (-np.sum(pt * np.log(pt)) - np.sum(pp * np.log(pp))) / 2
+        assert ev.nmi == pytest.approx(mi / h, abs=1e-12)
+        square = np.zeros((k + 1, k + 1))
+        square[:k] = ev.confusion
+        observed = np.trace(square) / square.sum()
+        expected = np.sum(square.sum(0) * square.sum(1)) / square.sum() ** 2
+        assert ev.kappa == pytest.approx((observed - expected) / (1 - expected), abs=1e-12)
