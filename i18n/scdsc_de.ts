@@ -518,322 +518,322 @@
       <translation>Der Stil {path} konnte nicht geladen werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="159" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="167" />
       <source>loss {value:.4f}</source>
       <translation>Verlust {value:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="161" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="169" />
       <source>confident ratio {value:.3f}</source>
       <translation>Anteil sicherer Pixel {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="184" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="192" />
       <source>Clustering</source>
       <translation>Clustering</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="222" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="230" />
       <source>Input raster</source>
       <translation>Eingaberaster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Das zu clusternde (hyperspektrale) Raster: jedes dateibasierte Raster, das GDAL lesen kann, mit mindestens {n} Kanälen. NoData- und nicht-endliche Pixel bleiben ohne Klasse.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
       <source>Bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Zu verwendende Kanäle (mindestens {n}). Leer: alle Kanäle außer den in den Metadaten des Rasters als schlecht markierten (bbl = 0).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="229" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="237" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Maske (Polygon-Layer oder Raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Nur Pixel innerhalb der Polygone (bei Bedarf in das KBS des Rasters umprojiziert) oder dort, wo das Maskenraster ungleich null ist, werden geclustert. Andere Pixel werden als NoData geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
       <source>Mask rule (quality band)</source>
       <translation>Maskenregel (Qualitätsband)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
       <source>Reads a raster MASK as a quality band: drop=3,8-10 or keep=4,5 (class values, e.g. the Sentinel-2 SCL), bits=0-4 (drop pixels with any of these bits set, e.g. Landsat QA_PIXEL), band=N (default 1); combine with |. Nodata is always dropped.</source>
       <translation>Liest eine Raster-MASK als Qualitätsband: drop=3,8-10 oder keep=4,5 (Klassenwerte, z. B. die Sentinel-2-SCL), bits=0-4 (Pixel verwerfen, bei denen eines dieser Bits gesetzt ist, z. B. Landsat QA_PIXEL), band=N (Standard 1); mit | kombinieren. NoData wird immer verworfen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="248" />
       <source>Number of clusters</source>
       <translation>Anzahl der Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="250" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, die Anzahl der Cluster (2 bis {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
       <source>Mode</source>
       <translation>Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="255" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Schnell (Mini-Batches auf einer Stichprobe, für große Szenen)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="248" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="256" />
       <source>Paper (full batch, as published)</source>
       <translation>Publikation (voller Batch, wie veröffentlicht)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="257" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>„Schnell“ trainiert in Mini-Batches auf einer Pixelstichprobe und klassifiziert die ganze Szene; „Publikation“ folgt der veröffentlichten Methode (voller Batch, 400 Epochen) und eignet sich für kleine Szenen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
       <source>Random seed</source>
       <translation>Zufallsstartwert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="262" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>Gleicher Startwert, gleiche Daten und gleiche Software ergeben dieselben Cluster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
       <source>Mode default</source>
       <translation>Voreinstellung des Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="271" />
       <source>Mode default: the mode's own value.</source>
       <translation>Modusstandard: der eigene Wert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="272" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="280" />
       <source>0 = {meaning}.</source>
       <translation>0 = {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="282" />
       <source>Empty: the mode's default.</source>
       <translation>Leer: der Standardwert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>Empty: {meaning}.</source>
       <translation>Leer: {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
       <source>0 also means the mode's default, as in earlier versions.</source>
       <translation>0 bedeutet wie in früheren Versionen ebenfalls den Standardwert des Modus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="293" />
       <source>SCDSC model</source>
       <translation>SCDSC-Modell</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="293" />
       <source>SCDSC model (*.npz)</source>
       <translation>SCDSC-Modell (*.npz)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="294" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
       <translation>Eine Modelldatei aus „SCDSC-Modell trainieren“ oder „SCDSC-Clustering“.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="298" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatisch (GPU, falls vorhanden)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="300" />
       <source>CUDA GPU</source>
       <translation>CUDA-GPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="293" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="301" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Wo das Netz läuft. „Automatisch“ verwendet eine CUDA-GPU, falls vorhanden; CUDA ohne vorhandene GPU anzufordern ist ein Fehler.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="298" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="306" />
       <source>Reference labels</source>
       <translation>Referenzklassen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Optionales Referenzklassenraster (0 = unbeschriftet) im selben Raster-Gitter: Das Ergebnis wird damit bewertet (Gesamtgenauigkeit, NMI, Kappa, Genauigkeit je Klasse).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="312" />
       <source>Clusters</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="306" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="314" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Klassenraster: 1..K je geclustertem Pixel, 0 = NoData, mit einer Stildatei (.qml) daneben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="315" />
       <source>Confidence</source>
       <translation>Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="309" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="317" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Optionales Raster der größten weichen Zuordnung jedes Pixels (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="313" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="321" />
       <source>Cluster spectra</source>
       <translation>Cluster-Spektren</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="314" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="322" />
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="316" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="324" />
       <source>Optional CSV table: each cluster's mean and standard deviation per band, with the band's wavelength (nm) where the raster records it.</source>
       <translation>Optionale CSV-Tabelle: Mittelwert und Standardabweichung jedes Clusters je Band, mit der Wellenlänge des Bandes (nm), wo das Raster sie angibt.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="321" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="329" />
       <source>Overall accuracy</source>
       <translation>Gesamtgenauigkeit</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="322" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="330" />
       <source>Normalized mutual information</source>
       <translation>Normierte Transinformation</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="323" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="331" />
       <source>Cohen's kappa</source>
       <translation>Cohens Kappa</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="384" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="392" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name}: Das Raster {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="397" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="405" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK: Der Layer {value!r} kann nicht geladen werden</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="405" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="413" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK muss ein Polygon-Layer oder ein Raster sein, erhalten: {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="410" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="418" />
       <source>MASK_RULE reads a raster MASK (a quality band); {what}</source>
       <translation>MASK_RULE liest eine Raster-MASK (ein Qualitätsband); {what}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="411" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="419" />
       <source>no MASK was given</source>
       <translation>es wurde keine MASK angegeben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="411" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="419" />
       <source>MASK is a vector layer</source>
       <translation>MASK ist ein Vektorlayer</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="424" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="432" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Die SCDSC-Kernbibliothek kann nicht importiert werden: {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="442" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="450" />
       <source>Cancelled</source>
       <translation>Abgebrochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="464" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="472" />
       <source>{name}: {size} pixels</source>
       <translation>{name}: {size} Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="484" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="492" />
       <source>selected bands</source>
       <translation>ausgewählte Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="484" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="492" />
       <source>bands</source>
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="485" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="493" />
       <source>INPUT needs at least {n} {what}, got {count} in {name}</source>
       <translation>INPUT braucht mindestens {n} {what}, {name} hat {count}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="493" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="501" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS muss zwischen 2 und {max} liegen, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="496" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="504" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS muss kleiner als die Anzahl der Pixel ({n}) sein, erhalten: {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="504" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="512" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} muss ein dateibasiertes (GDAL-)Raster sein, erhalten: {provider!r}-Layer {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="525" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="533" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK: Der Layer {layer!r} kann nicht nach {path} exportiert werden: {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="528" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="536" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK: Layer {layer!r} nach {path} exportiert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="535" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="543" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Gesamtgenauigkeit {oa:.4f}, NMI {nmi:.4f}, Kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="543" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="551" />
       <source>per-class accuracy</source>
       <translation>Genauigkeit je Klasse</translation>
     </message>
@@ -916,6 +916,46 @@
       <location filename="../scdsc_qgis/algorithms/fit.py" line="42" />
       <source>Optional HTML report: training curves and cluster sizes.</source>
       <translation>Optionaler HTML-Bericht: Trainingskurven und Clustergrößen.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="17" />
+      <source>Trains one SCDSC model for a whole campaign: square windows are drawn over every input raster in proportion to its area, read (on a Dask cluster when a scheduler address is given), put side by side and clustered as one scene. 'Apply SCDSC model to many rasters' then labels every raster with it, so that a cluster number means the same class everywhere. Every raster must have the first one's bands.</source>
+      <translation>Trainiert ein SCDSC-Modell für eine ganze Kampagne: quadratische Fenster werden über jedes Eingaberaster im Verhältnis zu seiner Fläche gezogen, gelesen (auf einem Dask-Cluster, wenn eine Scheduler-Adresse angegeben ist), nebeneinandergelegt und wie eine Szene geclustert. „SCDSC-Modell auf viele Raster anwenden“ beschriftet dann jedes Raster damit, sodass eine Clusternummer überall dieselbe Klasse bedeutet. Jedes Raster muss die Bänder des ersten haben.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="29" />
+      <source>Train SCDSC model on many rasters</source>
+      <translation>SCDSC-Modell auf vielen Rastern trainieren</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="34" />
+      <source>The rasters of the campaign; each must have the first one's bands.</source>
+      <translation>Die Raster der Kampagne; jedes muss die Bänder des ersten haben.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="37" />
+      <source>Sample window (pixels)</source>
+      <translation>Stichprobenfenster (Pixel)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="39" />
+      <source>Side of the square windows the sample is drawn in.</source>
+      <translation>Seitenlänge der quadratischen Fenster, in denen die Stichprobe gezogen wird.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="41" />
+      <source>A running Dask scheduler (tcp://host:8786). Empty: the windows are read in this process.</source>
+      <translation>Ein laufender Dask-Scheduler (tcp://host:8786). Leer: die Fenster werden in diesem Prozess gelesen.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="45" />
+      <source>The model file, for 'Apply SCDSC model to many rasters'.</source>
+      <translation>Die Modelldatei, für „SCDSC-Modell auf viele Raster anwenden“.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="79" />
+      <source>Sample: {pixels} pixels in {windows} windows from {rasters} rasters</source>
+      <translation>Stichprobe: {pixels} Pixel in {windows} Fenstern aus {rasters} Rastern</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/stack.py" line="21" />

@@ -518,322 +518,322 @@
       <translation>Impossible de charger le style {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="159" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="167" />
       <source>loss {value:.4f}</source>
       <translation>perte {value:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="161" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="169" />
       <source>confident ratio {value:.3f}</source>
       <translation>part de pixels sûrs {value:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="184" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="192" />
       <source>Clustering</source>
       <translation>Classification non supervisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="222" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="230" />
       <source>Input raster</source>
       <translation>Raster en entrée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="223" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
       <source>The (hyperspectral) raster to cluster: any file-based raster GDAL reads, with at least {n} bands. Nodata and non-finite pixels are left unlabelled.</source>
       <translation>Le raster (hyperspectral) à classifier : tout raster sur fichier lisible par GDAL, avec au moins {n} bandes. Les pixels sans données ou non finis restent sans étiquette.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="225" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
       <source>Bands</source>
       <translation>Bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="227" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="235" />
       <source>Bands to use (at least {n}). Empty: all bands, except those flagged bad (bbl = 0) in the raster's metadata.</source>
       <translation>Bandes à utiliser (au moins {n}). Vide : toutes les bandes, sauf celles marquées mauvaises (bbl = 0) dans les métadonnées du raster.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="229" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="237" />
       <source>Mask (polygon layer or raster)</source>
       <translation>Masque (couche de polygones ou raster)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="231" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="239" />
       <source>Only pixels inside the polygons (reprojected to the raster's CRS if needed), or where the mask raster is non-zero, are clustered. Other pixels are written as nodata.</source>
       <translation>Seuls les pixels à l'intérieur des polygones (reprojetés dans le SCR du raster si nécessaire), ou là où le raster masque est non nul, sont classifiés. Les autres pixels sont écrits sans données.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="233" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="241" />
       <source>Mask rule (quality band)</source>
       <translation>Règle de masque (bande qualité)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="234" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
       <source>Reads a raster MASK as a quality band: drop=3,8-10 or keep=4,5 (class values, e.g. the Sentinel-2 SCL), bits=0-4 (drop pixels with any of these bits set, e.g. Landsat QA_PIXEL), band=N (default 1); combine with |. Nodata is always dropped.</source>
       <translation>Lit un raster MASK comme bande qualité : drop=3,8-10 ou keep=4,5 (valeurs de classe, p. ex. la SCL de Sentinel-2), bits=0-4 (écarte les pixels dont l'un de ces bits est à 1, p. ex. Landsat QA_PIXEL), band=N (1 par défaut) ; à combiner avec |. Les pixels nodata sont toujours écartés.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="240" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="248" />
       <source>Number of clusters</source>
       <translation>Nombre de classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="242" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="250" />
       <source>K, the number of clusters (2 to {max}).</source>
       <translation>K, le nombre de classes (de 2 à {max}).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="246" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
       <source>Mode</source>
       <translation>Mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="247" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="255" />
       <source>Fast (mini-batches on a sample, for large scenes)</source>
       <translation>Rapide (mini-lots sur un échantillon, pour les grandes scènes)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="248" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="256" />
       <source>Paper (full batch, as published)</source>
       <translation>Article (lot complet, comme publié)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="249" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="257" />
       <source>Fast trains on a sample of pixels in mini-batches and labels the whole scene; Paper follows the published method (full batch, 400 epochs) and suits small scenes.</source>
       <translation>« Rapide » s'entraîne par mini-lots sur un échantillon de pixels et étiquette toute la scène ; « Article » suit la méthode publiée (lot complet, 400 époques) et convient aux petites scènes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="253" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
       <source>Random seed</source>
       <translation>Graine aléatoire</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="254" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="262" />
       <source>The same seed, data and software give the same clusters.</source>
       <translation>La même graine, les mêmes données et le même logiciel donnent les mêmes classes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="261" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="269" />
       <source>Mode default</source>
       <translation>Valeur par défaut du mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="263" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="271" />
       <source>Mode default: the mode's own value.</source>
       <translation>Valeur du mode : la valeur propre au mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="272" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="280" />
       <source>0 = {meaning}.</source>
       <translation>0 = {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="274" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="282" />
       <source>Empty: the mode's default.</source>
       <translation>Vide : la valeur par défaut du mode.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="276" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="284" />
       <source>Empty: {meaning}.</source>
       <translation>Vide : {meaning}.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="278" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
       <source>0 also means the mode's default, as in earlier versions.</source>
       <translation>0 signifie aussi la valeur par défaut du mode, comme dans les versions antérieures.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="293" />
       <source>SCDSC model</source>
       <translation>Modèle SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="285" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="293" />
       <source>SCDSC model (*.npz)</source>
       <translation>Modèle SCDSC (*.npz)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="286" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="294" />
       <source>A model file written by 'Train SCDSC model' or 'SCDSC clustering'.</source>
       <translation>Un fichier de modèle écrit par « Entraîner un modèle SCDSC » ou « Classification SCDSC ».</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="290" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="298" />
       <source>Device</source>
       <translation>Matériel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>Automatic (GPU if available)</source>
       <translation>Automatique (GPU si disponible)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="291" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="292" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="300" />
       <source>CUDA GPU</source>
       <translation>GPU CUDA</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="293" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="301" />
       <source>Where the network runs. Automatic uses a CUDA GPU when there is one; asking for CUDA where there is none is an error.</source>
       <translation>Où le réseau s'exécute. « Automatique » utilise un GPU CUDA s'il y en a un ; demander CUDA sans GPU est une erreur.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="298" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="306" />
       <source>Reference labels</source>
       <translation>Étiquettes de référence</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="299" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
       <source>Optional reference label raster (0 = unlabelled) on the same grid: the result is evaluated against it (overall accuracy, NMI, kappa, per-class accuracy).</source>
       <translation>Raster facultatif d'étiquettes de référence (0 = non étiqueté) sur la même grille : le résultat est évalué par rapport à lui (précision globale, NMI, kappa, précision par classe).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="304" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="312" />
       <source>Clusters</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="306" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="314" />
       <source>Label raster: 1..K per clustered pixel, 0 = nodata, with a style file (.qml) beside it.</source>
       <translation>Raster d'étiquettes : 1..K par pixel classifié, 0 = sans données, avec un fichier de style (.qml) à côté.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="307" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="315" />
       <source>Confidence</source>
       <translation>Confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="309" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="317" />
       <source>Optional raster of each pixel's largest soft assignment (0..1).</source>
       <translation>Raster facultatif de la plus grande affectation souple de chaque pixel (0..1).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="313" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="321" />
       <source>Cluster spectra</source>
       <translation>Spectres des classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="314" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="322" />
       <source>CSV files (*.csv)</source>
       <translation>Fichiers CSV (*.csv)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="316" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="324" />
       <source>Optional CSV table: each cluster's mean and standard deviation per band, with the band's wavelength (nm) where the raster records it.</source>
       <translation>Table CSV facultative : moyenne et écart-type de chaque classe par bande, avec la longueur d'onde de la bande (nm) là où le raster l'indique.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="321" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="329" />
       <source>Overall accuracy</source>
       <translation>Précision globale</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="322" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="330" />
       <source>Normalized mutual information</source>
       <translation>Information mutuelle normalisée</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="323" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="331" />
       <source>Cohen's kappa</source>
       <translation>Kappa de Cohen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="384" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="392" />
       <source>{name}: cannot load the raster {value!r}</source>
       <translation>{name} : impossible de charger le raster {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="397" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="405" />
       <source>MASK: cannot load the layer {value!r}</source>
       <translation>MASK : impossible de charger la couche {value!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="405" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="413" />
       <source>MASK must be a polygon layer or a raster, got {name!r}</source>
       <translation>MASK doit être une couche de polygones ou un raster, reçu {name!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="410" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="418" />
       <source>MASK_RULE reads a raster MASK (a quality band); {what}</source>
       <translation>MASK_RULE lit un raster MASK (une bande qualité) ; {what}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="411" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="419" />
       <source>no MASK was given</source>
       <translation>aucun MASK n'a été donné</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="411" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="419" />
       <source>MASK is a vector layer</source>
       <translation>MASK est une couche vecteur</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="424" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="432" />
       <source>Cannot import the SCDSC core library: {error}</source>
       <translation>Impossible d'importer la bibliothèque SCDSC : {error}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="442" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="450" />
       <source>Cancelled</source>
       <translation>Annulé</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="464" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="472" />
       <source>{name}: {size} pixels</source>
       <translation>{name} : {size} pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="484" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="492" />
       <source>selected bands</source>
       <translation>bandes sélectionnées</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="484" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="492" />
       <source>bands</source>
       <translation>bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="485" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="493" />
       <source>INPUT needs at least {n} {what}, got {count} in {name}</source>
       <translation>INPUT demande au moins {n} {what}, {name} en a {count}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="493" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="501" />
       <source>N_CLUSTERS must be between 2 and {max}, got {k}</source>
       <translation>N_CLUSTERS doit être compris entre 2 et {max}, reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="496" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="504" />
       <source>N_CLUSTERS must be smaller than the number of pixels ({n}), got {k}</source>
       <translation>N_CLUSTERS doit être inférieur au nombre de pixels ({n}), reçu {k}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="504" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="512" />
       <source>{name} must be a file-based (GDAL) raster, got a {provider!r} layer {layer!r}</source>
       <translation>{name} doit être un raster sur fichier (GDAL), reçu une couche {provider!r} {layer!r}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="525" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="533" />
       <source>MASK: cannot export the layer {layer!r} to {path}: {message}</source>
       <translation>MASK : impossible d'exporter la couche {layer!r} vers {path} : {message}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="528" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="536" />
       <source>MASK: exported the layer {layer!r} to {path}</source>
       <translation>MASK : couche {layer!r} exportée vers {path}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="535" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="543" />
       <source>Overall accuracy {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</source>
       <translation>Précision globale {oa:.4f}, NMI {nmi:.4f}, kappa {kappa:.4f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/base.py" line="543" />
+      <location filename="../scdsc_qgis/algorithms/base.py" line="551" />
       <source>per-class accuracy</source>
       <translation>précision par classe</translation>
     </message>
@@ -916,6 +916,46 @@
       <location filename="../scdsc_qgis/algorithms/fit.py" line="42" />
       <source>Optional HTML report: training curves and cluster sizes.</source>
       <translation>Rapport HTML facultatif : courbes d'entraînement et tailles des classes.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="17" />
+      <source>Trains one SCDSC model for a whole campaign: square windows are drawn over every input raster in proportion to its area, read (on a Dask cluster when a scheduler address is given), put side by side and clustered as one scene. 'Apply SCDSC model to many rasters' then labels every raster with it, so that a cluster number means the same class everywhere. Every raster must have the first one's bands.</source>
+      <translation>Entraîne un seul modèle SCDSC pour toute une campagne : des fenêtres carrées sont tirées sur chaque raster d'entrée en proportion de sa surface, lues (sur un cluster Dask si une adresse de planificateur est donnée), juxtaposées et classées comme une seule scène. « Appliquer un modèle SCDSC à plusieurs rasters » étiquette ensuite chaque raster avec lui, de sorte qu'un numéro de classe désigne la même classe partout. Chaque raster doit avoir les bandes du premier.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="29" />
+      <source>Train SCDSC model on many rasters</source>
+      <translation>Entraîner un modèle SCDSC sur plusieurs rasters</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="34" />
+      <source>The rasters of the campaign; each must have the first one's bands.</source>
+      <translation>Les rasters de la campagne ; chacun doit avoir les bandes du premier.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="37" />
+      <source>Sample window (pixels)</source>
+      <translation>Fenêtre d'échantillonnage (pixels)</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="39" />
+      <source>Side of the square windows the sample is drawn in.</source>
+      <translation>Côté des fenêtres carrées dans lesquelles l'échantillon est tiré.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="41" />
+      <source>A running Dask scheduler (tcp://host:8786). Empty: the windows are read in this process.</source>
+      <translation>Un planificateur Dask en cours d'exécution (tcp://hôte:8786). Vide : les fenêtres sont lues dans ce processus.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="45" />
+      <source>The model file, for 'Apply SCDSC model to many rasters'.</source>
+      <translation>Le fichier de modèle, pour « Appliquer un modèle SCDSC à plusieurs rasters ».</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="79" />
+      <source>Sample: {pixels} pixels in {windows} windows from {rasters} rasters</source>
+      <translation>Échantillon : {pixels} pixels dans {windows} fenêtres de {rasters} rasters</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/algorithms/stack.py" line="21" />

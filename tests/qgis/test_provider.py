@@ -28,13 +28,15 @@ PARAMETERS = {
     "scdsc:apply_many": {"MODEL", "INPUTS", "CONFIDENCE", "WINDOW_ROWS", "SCHEDULER", "OUTPUT_FOLDER"},
     "scdsc:evaluate": {"INPUT", "REFERENCE"},
     "scdsc:stack": {"PRODUCT", "FOLDER", "GRID", "PIXEL_SIZE", "RESAMPLING", "OUTPUT"},
+    "scdsc:fit_many": {"INPUTS", "SAMPLE_WINDOW", "SCHEDULER", "OUTPUT_MODEL"} | TRAINING,
 }
 DISPLAY_NAMES = {"scdsc:cluster": "SCDSC clustering", "scdsc:fit": "Train SCDSC model",
                  "scdsc:apply": "Apply SCDSC model", "scdsc:apply_many": "Apply SCDSC model to many rasters",
                  "scdsc:evaluate": "Evaluate clustering against reference",
-                 "scdsc:stack": "Stack a multi-file product"}
+                 "scdsc:stack": "Stack a multi-file product",
+                 "scdsc:fit_many": "Train SCDSC model on many rasters"}
 ADVANCED = {"SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "ALPHA", "BETA", "WINDOW", "PCA_COMPONENTS",
-            "INIT", "SELECTION", "DEVICE", "WINDOW_ROWS", "SCHEDULER"}
+            "INIT", "SELECTION", "DEVICE", "WINDOW_ROWS", "SCHEDULER", "SAMPLE_WINDOW"}
 
 
 def test_provider_registers_its_algorithms(provider):
@@ -135,7 +137,7 @@ def test_plugin_loads_without_heavy_imports(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(tmp_path),
                PYTHONPATH=str(REPO))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
-    assert "IDS scdsc:apply,scdsc:apply_many,scdsc:cluster,scdsc:evaluate,scdsc:fit,scdsc:stack" in done.stdout, done.stderr
+    assert "IDS scdsc:apply,scdsc:apply_many,scdsc:cluster,scdsc:evaluate,scdsc:fit,scdsc:fit_many,scdsc:stack" in done.stdout, done.stderr
     assert "HEAVY \n" in done.stdout, done.stdout
 
 

@@ -29,7 +29,7 @@ def test_provider_is_listed(qgis_process_env):
     assert rc == 0, stderr
     algorithms = listing["providers"]["scdsc"]["algorithms"]
     assert set(algorithms) == {"scdsc:cluster", "scdsc:fit", "scdsc:apply", "scdsc:apply_many", "scdsc:evaluate",
-                               "scdsc:stack"}
+                               "scdsc:stack", "scdsc:fit_many"}
     assert algorithms["scdsc:cluster"]["name"] == "SCDSC clustering"
 
 
@@ -124,6 +124,25 @@ def test_a_landsat_product_is_stacked_then_clustered_with_its_quality_mask(qgis_
     assert np.array_equal(gdal.Open(str(out)).ReadAsArray() == 0, (qa & 0b11111) != 0)
     rc, _, stdout, stderr = run_json(["run", "scdsc:stack", "--", f"OUTPUT={tmp_path / 'x.vrt'}"], env, cwd)
     assert rc == 1 and "PRODUCT" in stdout + stderr and "Traceback" not in stdout + stderr
+
+
+def test_a_campaign_model_from_the_shell(qgis_process_env, tmp_path):
+    # Issue 24: scdsc:fit_many trains one model on windows of several rasters; apply_many labels them all.
+    from tests.distributed_apply.test_fit_many import campaign_raster
+    env, cwd = qgis_process_env
+    quad = np.ones((48, 48), int)
+    quad[:24, 24:], quad[24:, :24], quad[24:, 24:] = 2, 3, 4
+    paths = [campaign_raster(tmp_path / "a.tif", quad), campaign_raster(tmp_path / "b.tif", quad.T.copy())]
+    model = tmp_path / "campaign.npz"
+    rc, result, stdout, stderr = run_json(["run", "scdsc:fit_many", "--", *[f"INPUTS={p}" for p in paths],
+                                           "N_CLUSTERS=4", "SAMPLE_SIZE=2000", "SAMPLE_WINDOW=24",
+                                           "PRETRAIN_EPOCHS=2", "EPOCHS=2", f"OUTPUT_MODEL={model}"], env, cwd)
+    assert rc == 0, stdout + stderr
+    assert result["results"]["OUTPUT_MODEL"] == str(model) and model.is_file()
+    rc, result, stdout, stderr = run_json(["run", "scdsc:apply_many", "--", f"MODEL={model}",
+                                           *[f"INPUTS={p}" for p in paths], f"OUTPUT_FOLDER={tmp_path / 'out'}"],
+                                          env, cwd)
+    assert rc == 0 and len(result["results"]["MOSAICS"]) == 2, stdout + stderr
 
 
 def test_shipped_model_chains_cluster_with_a_native_algorithm(qgis_process_env, small_raster, tmp_path):
