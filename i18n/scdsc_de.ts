@@ -57,327 +57,342 @@
       <translation>Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="119" />
-      <source>Optional polygons: only the pixels inside are clustered.</source>
-      <translation>Optionale Polygone: Nur die Pixel darin werden geclustert.</translation>
+      <location filename="../scdsc_qgis/dock.py" line="120" />
+      <source>Optional polygons (the pixels inside are clustered) or a raster (its non-zero pixels, or those its rule keeps).</source>
+      <translation>Optionale Polygone (die Pixel darin werden geclustert) oder ein Raster (seine Pixel ungleich null, oder die, die seine Regel behält).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="120" />
+      <location filename="../scdsc_qgis/dock.py" line="122" />
       <source>Mask (optional)</source>
       <translation>Maske (optional)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="124" />
+      <source>e.g. drop=3,8-10 or bits=0-4</source>
+      <translation>z. B. drop=3,8-10 oder bits=0-4</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="125" />
+      <source>For a raster mask read as a quality band: drop=3,8-10 or keep=4,5 (class values, e.g. the Sentinel-2 SCL), bits=0-4 (Landsat QA_PIXEL), band=N; combine with |.</source>
+      <translation>Für eine Raster-Maske, die als Qualitätsband gelesen wird: drop=3,8-10 oder keep=4,5 (Klassenwerte, z. B. die Sentinel-2-SCL), bits=0-4 (Landsat QA_PIXEL), band=N; mit | kombinieren.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="128" />
+      <source>Mask rule</source>
+      <translation>Maskenregel</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="132" />
       <source>Clusters</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="127" />
+      <location filename="../scdsc_qgis/dock.py" line="135" />
       <source>Fast</source>
       <translation>Schnell</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="128" />
+      <location filename="../scdsc_qgis/dock.py" line="136" />
       <source>Mini-batches on a sample of pixels; for large scenes.</source>
       <translation>Mini-Batches auf einer Pixelstichprobe; für große Szenen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="130" />
+      <location filename="../scdsc_qgis/dock.py" line="138" />
       <source>Paper</source>
       <translation>Publikation</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="131" />
+      <location filename="../scdsc_qgis/dock.py" line="139" />
       <source>Full batch, as published; for small scenes.</source>
       <translation>Voller Batch wie veröffentlicht; für kleine Szenen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="133" />
+      <location filename="../scdsc_qgis/dock.py" line="141" />
       <source>Mode</source>
       <translation>Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="139" />
+      <location filename="../scdsc_qgis/dock.py" line="147" />
       <source>Optional reference labels (0 = unlabelled): the result is scored with OA, NMI and kappa.</source>
       <translation>Optionale Referenzklassen (0 = unbeschriftet): Das Ergebnis wird mit OA, NMI und Kappa bewertet.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="141" />
+      <location filename="../scdsc_qgis/dock.py" line="149" />
       <source>Reference (optional)</source>
       <translation>Referenz (optional)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="145" />
+      <location filename="../scdsc_qgis/dock.py" line="153" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="147" />
+      <location filename="../scdsc_qgis/dock.py" line="155" />
       <source>automatic</source>
       <translation>automatisch</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="148" />
+      <location filename="../scdsc_qgis/dock.py" line="156" />
       <source>Label GeoTIFF to write. Empty: a new file next to the saved project, or in QGIS's temporary folder.</source>
       <translation>Zu schreibendes Klassen-GeoTIFF. Leer: eine neue Datei neben dem gespeicherten Projekt oder im temporären Ordner von QGIS.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="150" />
+      <location filename="../scdsc_qgis/dock.py" line="158" />
       <source>Output labels</source>
       <translation>Ausgabeklassen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="152" />
+      <location filename="../scdsc_qgis/dock.py" line="160" />
       <source>Also write it</source>
       <translation>Auch schreiben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="153" />
+      <location filename="../scdsc_qgis/dock.py" line="161" />
       <source>Write each pixel's largest soft assignment (0..1) beside the labels, and add it as a grey layer.</source>
       <translation>Die größte weiche Zuordnung jedes Pixels (0..1) neben die Klassen schreiben und als Graustufen-Layer hinzufügen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="155" />
+      <location filename="../scdsc_qgis/dock.py" line="163" />
       <source>Confidence raster</source>
       <translation>Konfidenzraster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="162" />
+      <location filename="../scdsc_qgis/dock.py" line="170" />
       <source>Advanced</source>
       <translation>Erweitert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="167" />
+      <location filename="../scdsc_qgis/dock.py" line="175" />
       <source>mode default</source>
       <translation>Vorgabe des Modus</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="168" />
+      <location filename="../scdsc_qgis/dock.py" line="176" />
       <source>Pixels used for training; 0 = every clustered pixel.</source>
       <translation>Pixel für das Training; 0 = alle geclusterten Pixel.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="169" />
+      <location filename="../scdsc_qgis/dock.py" line="177" />
       <source>Sample size</source>
       <translation>Stichprobengröße</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="171" />
+      <location filename="../scdsc_qgis/dock.py" line="179" />
       <source>Clustering epochs</source>
       <translation>Clustering-Epochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="173" />
+      <location filename="../scdsc_qgis/dock.py" line="181" />
       <source>0 = no pretraining.</source>
       <translation>0 = kein Vortraining.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="174" />
+      <location filename="../scdsc_qgis/dock.py" line="182" />
       <source>Pretraining epochs</source>
       <translation>Vortrainings-Epochen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="176" />
+      <location filename="../scdsc_qgis/dock.py" line="184" />
       <source>Learning rate</source>
       <translation>Lernrate</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="178" />
+      <location filename="../scdsc_qgis/dock.py" line="186" />
       <source>default</source>
       <translation>Vorgabe</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="179" />
+      <location filename="../scdsc_qgis/dock.py" line="187" />
       <source>Weight of the mini-cluster (non-local) term.</source>
       <translation>Gewicht des Mini-Cluster-Terms (nicht-lokal).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="180" />
+      <location filename="../scdsc_qgis/dock.py" line="188" />
       <source>Alpha (non-local)</source>
       <translation>Alpha (nicht-lokal)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="182" />
+      <location filename="../scdsc_qgis/dock.py" line="190" />
       <source>Weight of the smoothing (local) term.</source>
       <translation>Gewicht des Glättungsterms (lokal).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="183" />
+      <location filename="../scdsc_qgis/dock.py" line="191" />
       <source>Beta (local)</source>
       <translation>Beta (lokal)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="185" />
+      <location filename="../scdsc_qgis/dock.py" line="193" />
       <source>Side of the smoothing window, in pixels (odd).</source>
       <translation>Seitenlänge des Glättungsfensters in Pixeln (ungerade).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="186" />
+      <location filename="../scdsc_qgis/dock.py" line="194" />
       <source>Smoothing window</source>
       <translation>Glättungsfenster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <location filename="../scdsc_qgis/dock.py" line="195" />
       <source>auto: min(8, bands)</source>
       <translation>auto: min(8, Bänder)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="188" />
+      <location filename="../scdsc_qgis/dock.py" line="196" />
       <source>Pixel PCA components (network input channels); at most the number of bands.</source>
       <translation>PCA-Komponenten der Pixel (Eingangskanäle des Netzes); höchstens die Anzahl der Bänder.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="190" />
+      <location filename="../scdsc_qgis/dock.py" line="198" />
       <source>PCA components</source>
       <translation>PCA-Komponenten</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="192" />
+      <location filename="../scdsc_qgis/dock.py" line="200" />
       <source>Seed</source>
       <translation>Startwert</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="194" />
+      <location filename="../scdsc_qgis/dock.py" line="202" />
       <source>Automatic</source>
       <translation>Automatisch</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="194" />
+      <location filename="../scdsc_qgis/dock.py" line="202" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="194" />
+      <location filename="../scdsc_qgis/dock.py" line="202" />
       <source>CUDA GPU</source>
       <translation>CUDA-GPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="196" />
+      <location filename="../scdsc_qgis/dock.py" line="204" />
       <source>Device</source>
       <translation>Gerät</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="200" />
+      <location filename="../scdsc_qgis/dock.py" line="208" />
       <source>Run</source>
       <translation>Ausführen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="202" />
+      <location filename="../scdsc_qgis/dock.py" line="210" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="222" />
+      <location filename="../scdsc_qgis/dock.py" line="230" />
       <source>Result</source>
       <translation>Ergebnis</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="228" />
+      <location filename="../scdsc_qgis/dock.py" line="236" />
       <source>Cluster</source>
       <translation>Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="228" />
+      <location filename="../scdsc_qgis/dock.py" line="236" />
       <source>Pixels</source>
       <translation>Pixel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="228" />
+      <location filename="../scdsc_qgis/dock.py" line="236" />
       <source>Share</source>
       <translation>Anteil</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="299" />
+      <location filename="../scdsc_qgis/dock.py" line="307" />
       <source>Input raster: choose a raster layer of the project (none is selected).</source>
       <translation>Eingaberaster: Wählen Sie einen Raster-Layer des Projekts (keiner ausgewählt).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="352" />
+      <location filename="../scdsc_qgis/dock.py" line="363" />
       <source>SCDSC clustering of {}</source>
       <translation>SCDSC-Clustering von {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="360" />
+      <location filename="../scdsc_qgis/dock.py" line="371" />
       <source>Starting…</source>
       <translation>Start…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="367" />
+      <location filename="../scdsc_qgis/dock.py" line="378" />
       <source>Could not start the clustering: {}</source>
       <translation>Das Clustering konnte nicht gestartet werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="373" />
+      <location filename="../scdsc_qgis/dock.py" line="384" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="432" />
+      <location filename="../scdsc_qgis/dock.py" line="443" />
       <source>The clustering finished, but its result could not be shown: {}</source>
       <translation>Das Clustering ist fertig, aber das Ergebnis konnte nicht angezeigt werden: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="449" />
+      <location filename="../scdsc_qgis/dock.py" line="460" />
       <source>Cancelled: nothing was written.</source>
       <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="454" />
+      <location filename="../scdsc_qgis/dock.py" line="465" />
       <source>Failed.</source>
       <translation>Fehlgeschlagen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="474" />
+      <location filename="../scdsc_qgis/dock.py" line="485" />
       <source>the algorithm returned no label raster</source>
       <translation>der Algorithmus hat kein Klassenraster zurückgegeben</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="481" />
+      <location filename="../scdsc_qgis/dock.py" line="492" />
       <source>{} – SCDSC confidence</source>
       <translation>{} – SCDSC-Konfidenz</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="485" />
+      <location filename="../scdsc_qgis/dock.py" line="496" />
       <source>{} – SCDSC clusters</source>
       <translation>{} – SCDSC-Cluster</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="495" />
+      <location filename="../scdsc_qgis/dock.py" line="506" />
       <source>Done: {} clusters in {}</source>
       <translation>Fertig: {} Cluster in {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="498" />
+      <location filename="../scdsc_qgis/dock.py" line="509" />
       <source>Added {}.</source>
       <translation>{} hinzugefügt.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="507" />
+      <location filename="../scdsc_qgis/dock.py" line="518" />
       <source>Cluster {}</source>
       <translation>Cluster {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="527" />
+      <location filename="../scdsc_qgis/dock.py" line="538" />
       <source>No evaluation against the reference was returned.</source>
       <translation>Es wurde keine Bewertung gegen die Referenz zurückgegeben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="528" />
+      <location filename="../scdsc_qgis/dock.py" line="539" />
       <source>Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}</source>
       <translation>Gegen die Referenz: OA {:.3f} · NMI {:.3f} · Kappa {:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="544" />
+      <location filename="../scdsc_qgis/dock.py" line="555" />
       <source>Bands: {}</source>
       <translation>Kanäle: {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="556" />
+      <location filename="../scdsc_qgis/dock.py" line="567" />
       <source>all {} bands</source>
       <translation>alle {} Kanäle</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="564" />
+      <location filename="../scdsc_qgis/dock.py" line="575" />
       <source>{} of {} bands</source>
       <translation>{} von {} Kanälen</translation>
     </message>
@@ -933,27 +948,27 @@
       <translation>Die Raster der Kampagne; jedes muss die Bänder des ersten haben.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="37" />
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="38" />
       <source>Sample window (pixels)</source>
       <translation>Stichprobenfenster (Pixel)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="39" />
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="40" />
       <source>Side of the square windows the sample is drawn in.</source>
       <translation>Seitenlänge der quadratischen Fenster, in denen die Stichprobe gezogen wird.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="41" />
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="42" />
       <source>A running Dask scheduler (tcp://host:8786). Empty: the windows are read in this process.</source>
       <translation>Ein laufender Dask-Scheduler (tcp://host:8786). Leer: die Fenster werden in diesem Prozess gelesen.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="45" />
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="46" />
       <source>The model file, for 'Apply SCDSC model to many rasters'.</source>
       <translation>Die Modelldatei, für „SCDSC-Modell auf viele Raster anwenden“.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="79" />
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="81" />
       <source>Sample: {pixels} pixels in {windows} windows from {rasters} rasters</source>
       <translation>Stichprobe: {pixels} Pixel in {windows} Fenstern aus {rasters} Rastern</translation>
     </message>

@@ -57,327 +57,342 @@
       <translation>Bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="119" />
-      <source>Optional polygons: only the pixels inside are clustered.</source>
-      <translation>Polygones facultatifs : seuls les pixels à l'intérieur sont classifiés.</translation>
+      <location filename="../scdsc_qgis/dock.py" line="120" />
+      <source>Optional polygons (the pixels inside are clustered) or a raster (its non-zero pixels, or those its rule keeps).</source>
+      <translation>Polygones facultatifs (les pixels à l'intérieur sont classés) ou un raster (ses pixels non nuls, ou ceux que sa règle garde).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="120" />
+      <location filename="../scdsc_qgis/dock.py" line="122" />
       <source>Mask (optional)</source>
       <translation>Masque (facultatif)</translation>
     </message>
     <message>
       <location filename="../scdsc_qgis/dock.py" line="124" />
+      <source>e.g. drop=3,8-10 or bits=0-4</source>
+      <translation>p. ex. drop=3,8-10 ou bits=0-4</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="125" />
+      <source>For a raster mask read as a quality band: drop=3,8-10 or keep=4,5 (class values, e.g. the Sentinel-2 SCL), bits=0-4 (Landsat QA_PIXEL), band=N; combine with |.</source>
+      <translation>Pour un masque raster lu comme bande qualité : drop=3,8-10 ou keep=4,5 (valeurs de classe, p. ex. la SCL de Sentinel-2), bits=0-4 (Landsat QA_PIXEL), band=N ; à combiner avec |.</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="128" />
+      <source>Mask rule</source>
+      <translation>Règle de masque</translation>
+    </message>
+    <message>
+      <location filename="../scdsc_qgis/dock.py" line="132" />
       <source>Clusters</source>
       <translation>Classes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="127" />
+      <location filename="../scdsc_qgis/dock.py" line="135" />
       <source>Fast</source>
       <translation>Rapide</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="128" />
+      <location filename="../scdsc_qgis/dock.py" line="136" />
       <source>Mini-batches on a sample of pixels; for large scenes.</source>
       <translation>Mini-lots sur un échantillon de pixels ; pour les grandes scènes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="130" />
+      <location filename="../scdsc_qgis/dock.py" line="138" />
       <source>Paper</source>
       <translation>Article</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="131" />
+      <location filename="../scdsc_qgis/dock.py" line="139" />
       <source>Full batch, as published; for small scenes.</source>
       <translation>Lot complet, comme publié ; pour les petites scènes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="133" />
+      <location filename="../scdsc_qgis/dock.py" line="141" />
       <source>Mode</source>
       <translation>Mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="139" />
+      <location filename="../scdsc_qgis/dock.py" line="147" />
       <source>Optional reference labels (0 = unlabelled): the result is scored with OA, NMI and kappa.</source>
       <translation>Étiquettes de référence facultatives (0 = non étiqueté) : le résultat est évalué par OA, NMI et kappa.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="141" />
+      <location filename="../scdsc_qgis/dock.py" line="149" />
       <source>Reference (optional)</source>
       <translation>Référence (facultatif)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="145" />
+      <location filename="../scdsc_qgis/dock.py" line="153" />
       <source>GeoTIFF (*.tif *.tiff)</source>
       <translation>GeoTIFF (*.tif *.tiff)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="147" />
+      <location filename="../scdsc_qgis/dock.py" line="155" />
       <source>automatic</source>
       <translation>automatique</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="148" />
+      <location filename="../scdsc_qgis/dock.py" line="156" />
       <source>Label GeoTIFF to write. Empty: a new file next to the saved project, or in QGIS's temporary folder.</source>
       <translation>GeoTIFF des étiquettes à écrire. Vide : un nouveau fichier à côté du projet enregistré, ou dans le dossier temporaire de QGIS.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="150" />
+      <location filename="../scdsc_qgis/dock.py" line="158" />
       <source>Output labels</source>
       <translation>Étiquettes en sortie</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="152" />
+      <location filename="../scdsc_qgis/dock.py" line="160" />
       <source>Also write it</source>
       <translation>L'écrire aussi</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="153" />
+      <location filename="../scdsc_qgis/dock.py" line="161" />
       <source>Write each pixel's largest soft assignment (0..1) beside the labels, and add it as a grey layer.</source>
       <translation>Écrire la plus grande affectation souple de chaque pixel (0..1) à côté des étiquettes et l'ajouter comme couche en niveaux de gris.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="155" />
+      <location filename="../scdsc_qgis/dock.py" line="163" />
       <source>Confidence raster</source>
       <translation>Raster de confiance</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="162" />
+      <location filename="../scdsc_qgis/dock.py" line="170" />
       <source>Advanced</source>
       <translation>Avancé</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="167" />
+      <location filename="../scdsc_qgis/dock.py" line="175" />
       <source>mode default</source>
       <translation>valeur du mode</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="168" />
+      <location filename="../scdsc_qgis/dock.py" line="176" />
       <source>Pixels used for training; 0 = every clustered pixel.</source>
       <translation>Pixels utilisés pour l'entraînement ; 0 = tous les pixels classés.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="169" />
+      <location filename="../scdsc_qgis/dock.py" line="177" />
       <source>Sample size</source>
       <translation>Taille de l'échantillon</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="171" />
+      <location filename="../scdsc_qgis/dock.py" line="179" />
       <source>Clustering epochs</source>
       <translation>Époques de classification</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="173" />
+      <location filename="../scdsc_qgis/dock.py" line="181" />
       <source>0 = no pretraining.</source>
       <translation>0 = pas de pré-entraînement.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="174" />
+      <location filename="../scdsc_qgis/dock.py" line="182" />
       <source>Pretraining epochs</source>
       <translation>Époques de pré-entraînement</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="176" />
+      <location filename="../scdsc_qgis/dock.py" line="184" />
       <source>Learning rate</source>
       <translation>Taux d'apprentissage</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="178" />
+      <location filename="../scdsc_qgis/dock.py" line="186" />
       <source>default</source>
       <translation>par défaut</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="179" />
+      <location filename="../scdsc_qgis/dock.py" line="187" />
       <source>Weight of the mini-cluster (non-local) term.</source>
       <translation>Poids du terme des mini-classes (non local).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="180" />
+      <location filename="../scdsc_qgis/dock.py" line="188" />
       <source>Alpha (non-local)</source>
       <translation>Alpha (non local)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="182" />
+      <location filename="../scdsc_qgis/dock.py" line="190" />
       <source>Weight of the smoothing (local) term.</source>
       <translation>Poids du terme de lissage (local).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="183" />
+      <location filename="../scdsc_qgis/dock.py" line="191" />
       <source>Beta (local)</source>
       <translation>Bêta (local)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="185" />
+      <location filename="../scdsc_qgis/dock.py" line="193" />
       <source>Side of the smoothing window, in pixels (odd).</source>
       <translation>Côté de la fenêtre de lissage, en pixels (impair).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="186" />
+      <location filename="../scdsc_qgis/dock.py" line="194" />
       <source>Smoothing window</source>
       <translation>Fenêtre de lissage</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="187" />
+      <location filename="../scdsc_qgis/dock.py" line="195" />
       <source>auto: min(8, bands)</source>
       <translation>auto : min(8, bandes)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="188" />
+      <location filename="../scdsc_qgis/dock.py" line="196" />
       <source>Pixel PCA components (network input channels); at most the number of bands.</source>
       <translation>Composantes ACP des pixels (canaux d'entrée du réseau) ; au plus le nombre de bandes.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="190" />
+      <location filename="../scdsc_qgis/dock.py" line="198" />
       <source>PCA components</source>
       <translation>Composantes ACP</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="192" />
+      <location filename="../scdsc_qgis/dock.py" line="200" />
       <source>Seed</source>
       <translation>Graine</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="194" />
+      <location filename="../scdsc_qgis/dock.py" line="202" />
       <source>Automatic</source>
       <translation>Automatique</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="194" />
+      <location filename="../scdsc_qgis/dock.py" line="202" />
       <source>CPU</source>
       <translation>CPU</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="194" />
+      <location filename="../scdsc_qgis/dock.py" line="202" />
       <source>CUDA GPU</source>
       <translation>GPU CUDA</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="196" />
+      <location filename="../scdsc_qgis/dock.py" line="204" />
       <source>Device</source>
       <translation>Matériel</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="200" />
+      <location filename="../scdsc_qgis/dock.py" line="208" />
       <source>Run</source>
       <translation>Exécuter</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="202" />
+      <location filename="../scdsc_qgis/dock.py" line="210" />
       <source>Cancel</source>
       <translation>Annuler</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="222" />
+      <location filename="../scdsc_qgis/dock.py" line="230" />
       <source>Result</source>
       <translation>Résultat</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="228" />
+      <location filename="../scdsc_qgis/dock.py" line="236" />
       <source>Cluster</source>
       <translation>Classe</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="228" />
+      <location filename="../scdsc_qgis/dock.py" line="236" />
       <source>Pixels</source>
       <translation>Pixels</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="228" />
+      <location filename="../scdsc_qgis/dock.py" line="236" />
       <source>Share</source>
       <translation>Part</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="299" />
+      <location filename="../scdsc_qgis/dock.py" line="307" />
       <source>Input raster: choose a raster layer of the project (none is selected).</source>
       <translation>Raster en entrée : choisissez une couche raster du projet (aucune n'est sélectionnée).</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="352" />
+      <location filename="../scdsc_qgis/dock.py" line="363" />
       <source>SCDSC clustering of {}</source>
       <translation>Classification SCDSC de {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="360" />
+      <location filename="../scdsc_qgis/dock.py" line="371" />
       <source>Starting…</source>
       <translation>Démarrage…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="367" />
+      <location filename="../scdsc_qgis/dock.py" line="378" />
       <source>Could not start the clustering: {}</source>
       <translation>Impossible de démarrer la classification : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="373" />
+      <location filename="../scdsc_qgis/dock.py" line="384" />
       <source>Cancelling…</source>
       <translation>Annulation…</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="432" />
+      <location filename="../scdsc_qgis/dock.py" line="443" />
       <source>The clustering finished, but its result could not be shown: {}</source>
       <translation>La classification est terminée, mais son résultat n'a pas pu être affiché : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="449" />
+      <location filename="../scdsc_qgis/dock.py" line="460" />
       <source>Cancelled: nothing was written.</source>
       <translation>Annulé : rien n'a été écrit.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="454" />
+      <location filename="../scdsc_qgis/dock.py" line="465" />
       <source>Failed.</source>
       <translation>Échec.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="474" />
+      <location filename="../scdsc_qgis/dock.py" line="485" />
       <source>the algorithm returned no label raster</source>
       <translation>l'algorithme n'a renvoyé aucun raster d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="481" />
+      <location filename="../scdsc_qgis/dock.py" line="492" />
       <source>{} – SCDSC confidence</source>
       <translation>{} – confiance SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="485" />
+      <location filename="../scdsc_qgis/dock.py" line="496" />
       <source>{} – SCDSC clusters</source>
       <translation>{} – classes SCDSC</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="495" />
+      <location filename="../scdsc_qgis/dock.py" line="506" />
       <source>Done: {} clusters in {}</source>
       <translation>Terminé : {} classes en {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="498" />
+      <location filename="../scdsc_qgis/dock.py" line="509" />
       <source>Added {}.</source>
       <translation>{} ajouté.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="507" />
+      <location filename="../scdsc_qgis/dock.py" line="518" />
       <source>Cluster {}</source>
       <translation>Classe {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="527" />
+      <location filename="../scdsc_qgis/dock.py" line="538" />
       <source>No evaluation against the reference was returned.</source>
       <translation>Aucune évaluation par rapport à la référence n'a été renvoyée.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="528" />
+      <location filename="../scdsc_qgis/dock.py" line="539" />
       <source>Against the reference: OA {:.3f} · NMI {:.3f} · kappa {:.3f}</source>
       <translation>Par rapport à la référence : OA {:.3f} · NMI {:.3f} · kappa {:.3f}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="544" />
+      <location filename="../scdsc_qgis/dock.py" line="555" />
       <source>Bands: {}</source>
       <translation>Bandes : {}</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="556" />
+      <location filename="../scdsc_qgis/dock.py" line="567" />
       <source>all {} bands</source>
       <translation>les {} bandes</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/dock.py" line="564" />
+      <location filename="../scdsc_qgis/dock.py" line="575" />
       <source>{} of {} bands</source>
       <translation>{} bandes sur {}</translation>
     </message>
@@ -933,27 +948,27 @@
       <translation>Les rasters de la campagne ; chacun doit avoir les bandes du premier.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="37" />
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="38" />
       <source>Sample window (pixels)</source>
       <translation>Fenêtre d'échantillonnage (pixels)</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="39" />
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="40" />
       <source>Side of the square windows the sample is drawn in.</source>
       <translation>Côté des fenêtres carrées dans lesquelles l'échantillon est tiré.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="41" />
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="42" />
       <source>A running Dask scheduler (tcp://host:8786). Empty: the windows are read in this process.</source>
       <translation>Un planificateur Dask en cours d'exécution (tcp://hôte:8786). Vide : les fenêtres sont lues dans ce processus.</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="45" />
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="46" />
       <source>The model file, for 'Apply SCDSC model to many rasters'.</source>
       <translation>Le fichier de modèle, pour « Appliquer un modèle SCDSC à plusieurs rasters ».</translation>
     </message>
     <message>
-      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="79" />
+      <location filename="../scdsc_qgis/algorithms/fit_many.py" line="81" />
       <source>Sample: {pixels} pixels in {windows} windows from {rasters} rasters</source>
       <translation>Échantillon : {pixels} pixels dans {windows} fenêtres de {rasters} rasters</translation>
     </message>

@@ -113,11 +113,19 @@ class ScdscDockWidget(QgsDockWidget):
         form.addRow(self.tr("Bands"), bands_box)
 
         self.mask_combo = QgsMapLayerComboBox()
-        self.mask_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.mask_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer
+                                   | QgsMapLayerProxyModel.Filter.RasterLayer)
         self.mask_combo.setAllowEmptyLayer(True)
         self.mask_combo.setLayer(None)
-        self.mask_combo.setToolTip(self.tr("Optional polygons: only the pixels inside are clustered."))
+        self.mask_combo.setToolTip(self.tr("Optional polygons (the pixels inside are clustered) or a raster (its "
+                                           "non-zero pixels, or those its rule keeps)."))
         form.addRow(self.tr("Mask (optional)"), self.mask_combo)
+        self.mask_rule_edit = QLineEdit()
+        self.mask_rule_edit.setPlaceholderText(self.tr("e.g. drop=3,8-10 or bits=0-4"))
+        self.mask_rule_edit.setToolTip(self.tr("For a raster mask read as a quality band: drop=3,8-10 or keep=4,5 "
+                                               "(class values, e.g. the Sentinel-2 SCL), bits=0-4 (Landsat "
+                                               "QA_PIXEL), band=N; combine with |."))
+        form.addRow(self.tr("Mask rule"), self.mask_rule_edit)
 
         self.clusters_spin = QSpinBox()
         self.clusters_spin.setRange(2, 255)  # labels are stored as bytes, 0 = nodata
@@ -316,6 +324,9 @@ class ScdscDockWidget(QgsDockWidget):
         mask = self.mask_combo.currentLayer()
         if mask is not None:
             params["MASK"] = _layer_source(mask)
+        rule = self.mask_rule_edit.text().strip()
+        if rule:
+            params["MASK_RULE"] = rule
         reference = self.reference_combo.currentLayer()
         if reference is not None:
             params["REFERENCE"] = _layer_source(reference)
@@ -394,9 +405,9 @@ class ScdscDockWidget(QgsDockWidget):
         super().closeEvent(event)
 
     def _set_running(self, running: bool) -> None:
-        for widget in (self.run_button, self.input_combo, self.bands_edit, self.mask_combo, self.clusters_spin,
-                       self.mode_combo, self.reference_combo, self.output_widget, self.confidence_check,
-                       self.advanced_group):
+        for widget in (self.run_button, self.input_combo, self.bands_edit, self.mask_combo, self.mask_rule_edit,
+                       self.clusters_spin, self.mode_combo, self.reference_combo, self.output_widget,
+                       self.confidence_check, self.advanced_group):
             widget.setEnabled(not running)
         self.run_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)

@@ -179,7 +179,12 @@ def test_the_algorithm_accepts_the_parameters(dock, planted_layer, provider, tmp
     dock.alpha_spin.setValue(3.0)
     dock.beta_spin.setValue(1.0)
     dock.window_spin.setValue(5)
+    dock.components_spin.setValue(6)
+    # A raster mask read as a quality band (issue 27): the reference raster's classes, class 4 dropped.
+    dock.mask_combo.setLayer(reference)
+    dock.mask_rule_edit.setText("drop=4")
     params = dock.parameters()
+    assert params["MASK_RULE"] == "drop=4" and params["PCA_COMPONENTS"] == 6
     algorithm = QgsApplication.processingRegistry().algorithmById("scdsc:cluster")
     assert set(params) <= {definition.name() for definition in algorithm.parameterDefinitions()}
     context = QgsProcessingContext()
@@ -191,8 +196,8 @@ def test_defaults_leave_optional_parameters_out(dock, planted_layer):
     layer, _ = planted_layer
     dock.input_combo.setLayer(layer)
     params = dock.parameters()
-    for name in ("BANDS", "MASK", "REFERENCE", "OUTPUT_CONFIDENCE", "ALPHA", "BETA", "WINDOW", "SAMPLE_SIZE",
-                 "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE"):
+    for name in ("BANDS", "MASK", "MASK_RULE", "REFERENCE", "OUTPUT_CONFIDENCE", "ALPHA", "BETA", "WINDOW",
+                 "SAMPLE_SIZE", "EPOCHS", "PRETRAIN_EPOCHS", "LEARNING_RATE", "PCA_COMPONENTS"):
         assert name not in params
     assert params["OUTPUT"].endswith("planted_scdsc.tif")
     dock.sample_size_spin.setValue(0)  # 0 is every clustered pixel here too, not "the default"
