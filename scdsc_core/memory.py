@@ -19,8 +19,12 @@ from .errors import ScdscError
 #: Share of the machine's RAM a run may plan to use when no budget is given: the rest is left to the OS, QGIS and
 #: the page cache that GDAL reads through.
 DEFAULT_SHARE = 0.75
-#: Interpreter, torch and GDAL themselves (measured: about 450 MB resident after importing torch and GDAL).
+#: Interpreter, torch, scikit-learn and GDAL themselves (measured: 311 MiB resident after importing them, on the
+#: 2-core Intel host of docs/benchmarks.md), with room for the allocators' caches.
 OVERHEAD = 512 * 2 ** 20
+#: On top of the counted arrays: temporaries the count does not name (measured: a fast-mode fit of EnMAP Potsdam
+#: peaked at 892 MiB resident against 889 MiB counted; docs/benchmarks.md, *Memory estimate*).
+MARGIN = 1.15
 _GIB = 2 ** 30
 
 
@@ -55,7 +59,7 @@ class Estimate:
 
     @property
     def peak(self) -> int:
-        return OVERHEAD + sum(self.resident.values()) + max(self.stages.values(), default=0)
+        return int(MARGIN * (OVERHEAD + sum(self.resident.values()) + max(self.stages.values(), default=0)))
 
     def largest(self) -> str:
         items = {**self.resident, **self.stages}
@@ -69,7 +73,7 @@ def _gib(n: int) -> str:
 
 def fit_estimate(height: int, width: int, n_bands: int, n_valid: int, n_train: int, n_components: int,
                  patch_size: int, finch_patch: int, finch_components: int, n_clusters: int, full_batch: bool,
-                 pca_sample: int = 200_000) -> Estimate:
+                 batch_size: int = 1024, pca_sample: int = 200_000) -> Estimate:
     """What ``SCDSC.fit`` holds for an (H, W, B) scene of which ``n_train`` pixels are trained on."""
     pixels = int(height) * int(width)
     latent = 32 * patch_size ** 2  # LATENT_CHANNELS x p x p
@@ -83,8 +87,10 @@ def fit_estimate(height: int, width: int, n_bands: int, n_valid: int, n_train: i
     stages = {
         "band statistics and PCA": sample * n_bands * 8 * 2,
         "FINCH features and neighbours": n_train * (finch_width * 4 * 2 + 64),
-        "latents of the start partition": n_train * latent * 4 * 2,
-        "soft assignments and targets": n_train * n_clusters * 4 * 6,
+        # The latents of every training pixel (start partition, refreshes) and one mini-batch's activations and
+        # gradients (about 20 maps of the latent's size per sample through the encoder and decoder).
+        "clustering: latents and one mini-batch": n_train * latent * 4 * 2 + batch_size * latent * 4 * 20
+        + n_train * n_clusters * 4 * 6,
     }
     if full_batch:  # about 10 activations of N x latent floats live during a full-batch step (method doc §6.2)
         stages["full-batch training"] = n_train * latent * 4 * 10

@@ -430,10 +430,12 @@ class SCDSC(ClusterMixin, BaseEstimator):
         """The memory-budget refusal of a fit on ``source``, if any (estimated before anything is allocated)."""
         from .memory import budget_bytes, fit_estimate, require
 
-        full_batch = self.mode == "paper" or self._resolved("batch_size") == 0
+        batch_size = self._resolved("batch_size")
+        full_batch = self.mode == "paper" or batch_size == 0
         estimate = fit_estimate(*source.shape, source.n_bands, n_valid, n_train,
                                 resolve_components(self.n_components, source.n_bands), self.patch_size,
-                                self.finch_patch, self.finch_components, self.n_clusters, full_batch)
+                                self.finch_patch, self.finch_components, self.n_clusters, full_batch,
+                                batch_size=batch_size or n_train)
         try:
             require(estimate, budget_bytes(self.max_memory), "lower sample_size, give a mask or a window of the "
                                                               "scene, or raise max_memory")
