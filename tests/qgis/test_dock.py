@@ -394,8 +394,8 @@ def test_failing_input_shows_the_message_in_the_dock(dock, make_raster, provider
     dock.run()
     wait_until(lambda: outcome.finished)
     assert outcome.finished == ["failed"]
-    assert "at least 8 bands" in dock.message_label.text() and "Traceback" not in dock.message_label.text()
-    assert any("at least 8 bands" in m for m in qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical))
+    assert "at least 3 bands" in dock.message_label.text() and "Traceback" not in dock.message_label.text()
+    assert any("at least 3 bands" in m for m in qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical))
     assert dock.input_combo.currentLayer() is one_band and dock.clusters_spin.value() == 3
     assert not os.path.exists(tmp_path / "labels.tif")
 
