@@ -5,13 +5,14 @@
 __version__ = "0.1.0"
 
 __all__ = ["SCDSC", "PRESETS", "cluster_raster", "fit_raster", "apply_model", "evaluate_rasters",
-           "evaluate_labels", "ClusterResult", "ScdscError", "ScdscCancelled", "ScdscWarning", "__version__"]
+           "stack_product", "evaluate_labels", "ClusterResult", "ScdscError", "ScdscCancelled", "ScdscWarning", "__version__"]
 
 from .errors import ScdscCancelled, ScdscError, ScdscWarning  # noqa: E402
 
 _LAZY = {
     "SCDSC": "model", "PRESETS": "model",
     "cluster_raster": "api", "fit_raster": "api", "apply_model": "api", "evaluate_rasters": "api",
+    "stack_product": "api",
     "ClusterResult": "api", "evaluate_labels": "metrics",
 }
 
