@@ -2,12 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingException, QgsProcessingOutputMultipleLayers,
-                       QgsProcessingParameterBoolean,
+from qgis.core import (QgsProcessingOutputMultipleLayers, QgsProcessingParameterBoolean,
                        QgsProcessingParameterFolderDestination, QgsProcessingParameterMultipleLayers,
                        QgsProcessingParameterNumber, QgsProcessingParameterString)
 
-from .base import INTEGER, RASTER, ScdscAlgorithm, raster_path
+from .base import INTEGER, RASTER, ScdscAlgorithm
 
 
 class ApplyManyAlgorithm(ScdscAlgorithm):
@@ -47,27 +46,19 @@ class ApplyManyAlgorithm(ScdscAlgorithm):
 
     def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """The GDAL paths of the input layers (main thread)."""
-        layers = self.parameterAsLayerList(parameters, "INPUTS", context)
-        if not layers:
-            raise QgsProcessingException(self.tr("Input rasters: choose at least one raster layer."))
-        self._inputs = [raster_path(layer, "INPUTS") for layer in layers]
+        self._prepare_inputs(parameters, context)
         return True
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """Call ``scdsc_core.distributed.apply_many`` (on a Dask client when an address is given)."""
         self._core_api(feedback)
-        from scdsc_core.distributed import apply_many, connect
-        from scdsc_core.errors import ScdscError
+        from scdsc_core.distributed import apply_many
 
         folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
-        address = self.parameterAsString(parameters, "SCHEDULER", context).strip()
         window_rows = self.parameterAsInt(parameters, "WINDOW_ROWS", context) if self._is_set(
             parameters, "WINDOW_ROWS") else None
         kwargs = dict(confidence=self.parameterAsBool(parameters, "CONFIDENCE", context), window_rows=window_rows)
-        try:
-            client = connect(address) if address else None
-        except ScdscError as error:
-            raise QgsProcessingException(str(error))
+        client = self._dask_client(parameters, context)
         try:
             results = self._run_core(apply_many, feedback, self.parameterAsFile(parameters, "MODEL", context),
                                      self._inputs, folder, client=client, **kwargs)

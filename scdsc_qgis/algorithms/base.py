@@ -419,6 +419,24 @@ class ScdscAlgorithm(QgsProcessingAlgorithm):
                     what=self.tr("no MASK was given") if layer is None else self.tr("MASK is a vector layer")))
             self._paths["MASK"] += "|" + rule
 
+    # -- many rasters (scdsc:apply_many, scdsc:fit_many) --------------------------------------------------------
+    def _prepare_inputs(self, parameters, context) -> None:
+        """The GDAL paths of the INPUTS layers (main thread)."""
+        layers = self.parameterAsLayerList(parameters, "INPUTS", context)
+        if not layers:
+            raise QgsProcessingException(self.tr("Input rasters: choose at least one raster layer."))
+        self._inputs = [raster_path(layer, "INPUTS") for layer in layers]
+
+    def _dask_client(self, parameters, context):
+        """A ``distributed.Client`` on the SCHEDULER address, or None when it is empty (run in this process)."""
+        from scdsc_core.distributed import connect
+        from scdsc_core.errors import ScdscError
+        address = self.parameterAsString(parameters, "SCHEDULER", context).strip()
+        try:
+            return connect(address) if address else None
+        except ScdscError as error:
+            raise QgsProcessingException(str(error))
+
     # -- running the core ------------------------------------------------------------------------------------
     def _core_api(self, feedback):
         """Import :mod:`scdsc_core.api` (torch and all), or explain which dependency is missing."""

@@ -2,11 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 from __future__ import annotations
 
-from qgis.core import (QgsProcessingException, QgsProcessingParameterFileDestination,
-                       QgsProcessingParameterMultipleLayers, QgsProcessingParameterNumber,
-                       QgsProcessingParameterString)
+from qgis.core import (QgsProcessingParameterFileDestination, QgsProcessingParameterMultipleLayers,
+                       QgsProcessingParameterNumber, QgsProcessingParameterString)
 
-from .base import DEVICES, INTEGER, MODES, RASTER, TrainingAlgorithm, raster_path
+from .base import DEVICES, INTEGER, MODES, RASTER, TrainingAlgorithm
 
 
 class FitManyAlgorithm(TrainingAlgorithm):
@@ -47,26 +46,18 @@ class FitManyAlgorithm(TrainingAlgorithm):
 
     def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """The GDAL paths of the input layers (main thread)."""
-        layers = self.parameterAsLayerList(parameters, "INPUTS", context)
-        if not layers:
-            raise QgsProcessingException(self.tr("Input rasters: choose at least one raster layer."))
-        self._inputs = [raster_path(layer, "INPUTS") for layer in layers]
+        self._prepare_inputs(parameters, context)
         return True
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """Call ``scdsc_core.distributed.fit_many`` (on a Dask client when an address is given)."""
         self._core_api(feedback)
-        from scdsc_core.distributed import connect, fit_many
-        from scdsc_core.errors import ScdscError
+        from scdsc_core.distributed import fit_many
 
         params = self._training_params(parameters, context)
         params["device"] = self._enum_value(parameters, "DEVICE", context, DEVICES)
         sample = params.pop("sample_size", None) or 40_000
-        address = self.parameterAsString(parameters, "SCHEDULER", context).strip()
-        try:
-            client = connect(address) if address else None
-        except ScdscError as error:
-            raise QgsProcessingException(str(error))
+        client = self._dask_client(parameters, context)
         model = self.parameterAsFileOutput(parameters, "OUTPUT_MODEL", context)
         try:
             estimator = self._run_core(
