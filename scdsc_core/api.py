@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from .errors import ScdscError
+from .products import DEFAULT_GRID, DEFAULT_RESAMPLING
 
 log = logging.getLogger("scdsc_core.api")
 
@@ -65,7 +66,7 @@ def cluster_raster(input: PathLike, output: PathLike, n_clusters: int, *, bands:
                    model_out: Optional[PathLike] = None, report: Optional[PathLike] = None,
                    spectra: Optional[PathLike] = None, mode: str = "fast", seed: int = 0, device: str = "auto",
                    params: Optional[Dict[str, Any]] = None, zero_is_nodata: bool = False,
-                   grid: Union[str, float] = "finest", resampling: str = "nearest",
+                   grid: Union[str, float] = DEFAULT_GRID, resampling: str = DEFAULT_RESAMPLING,
                    progress: Optional[Callable[[float, str], None]] = None,
                    cancelled: Optional[Callable[[], bool]] = None,
                    callback: Optional[Callable[[dict], None]] = None) -> ClusterResult:
@@ -148,7 +149,7 @@ def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: Ba
                 mask: Optional[PathLike] = None, reference: Optional[PathLike] = None,
                 confidence: Optional[PathLike] = None, proba: Optional[PathLike] = None,
                 spectra: Optional[PathLike] = None, device: str = "auto", zero_is_nodata: bool = False,
-                grid: Union[str, float] = "finest", resampling: str = "nearest",
+                grid: Union[str, float] = DEFAULT_GRID, resampling: str = DEFAULT_RESAMPLING,
                 progress=None, cancelled=None) -> ClusterResult:
     """Label a raster with a saved model, blockwise (``spectra``, ``grid``, ``resampling``: as in
     :func:`cluster_raster`).
@@ -177,19 +178,16 @@ def apply_model(model: PathLike, input: PathLike, output: PathLike, *, bands: Ba
         return result
 
 
-def stack_product(product: PathLike, output: PathLike, *, grid: Union[str, float] = "finest",
-                  resampling: str = "nearest") -> Tuple[str, Optional[str]]:
+def stack_product(product: PathLike, output: PathLike, *, grid: Union[str, float] = DEFAULT_GRID,
+                  resampling: str = DEFAULT_RESAMPLING) -> Tuple[str, Optional[str]]:
     """Write a product (see :func:`cluster_raster`'s ``input``) as a VRT at ``output``, to open in QGIS or to
     cluster later; returns ``(output, quality mask or None)``: the mask text (``qa.tif|bits=0-4``) to pass as
     ``mask``. No pixel is copied: the VRT refers to the product's files."""
     from .outputs import atomic_output, check_output_path
-    from .products import product_kind, read_product, write_vrt
+    from .products import read_product, write_vrt
 
     output = os.fspath(output)
     check_output_path(output, inputs=[os.fspath(product)], extensions=(".vrt",), what="stack")
-    if product_kind(os.fspath(product)) is None:
-        raise ScdscError(f"{product} is neither a product folder nor a product metadata file (a Landsat "
-                         "*_MTL.txt, an EnMAP *-METADATA.XML, or a folder of single-band rasters)")
     stack = read_product(product)
     with atomic_output(output) as temporary:
         write_vrt(stack, temporary, grid, resampling)
@@ -248,7 +246,7 @@ def run_demo(out: PathLike = "out/demo", *, seed: int = 0, mode: str = "fast", p
 
 def _fit_and_write(input, output, n_clusters, *, bands=None, mask=None, reference=None, confidence=None,
                    proba=None, model_out=None, report=None, spectra=None, mode="fast", seed=0, device="auto",
-                   params=None, zero_is_nodata=False, grid="finest", resampling="nearest", progress=None,
+                   params=None, zero_is_nodata=False, grid=DEFAULT_GRID, resampling=DEFAULT_RESAMPLING, progress=None,
                    cancelled=None, callback=None) -> ClusterResult:
     from .progress import as_progress
     from .raster import open_raster
@@ -329,15 +327,14 @@ def _opened_input(input, grid, resampling):
     """``(raster, quality mask)`` of an input: a product (a Landsat MTL file, an EnMAP METADATA.XML, a folder of
     single-band rasters) as a VRT in a temporary folder for the run, with its quality band; any other input as
     it is."""
-    from .products import describe, product_kind, stack_input
+    from .products import product_kind, read_product, write_vrt
     if product_kind(os.fspath(input)) is None:
         yield os.fspath(input), None
         return
+    stack = read_product(input)
+    log.info("%s product %s: %d bands; %s", stack.kind, stack.source, len(stack.bands), "; ".join(stack.notes))
     with tempfile.TemporaryDirectory(prefix="scdsc-stack-") as workdir:
-        raster, quality, stack = stack_input(input, workdir, grid, resampling)
-        for line in describe(stack):
-            log.info("%s", line)
-        yield raster, quality
+        yield write_vrt(stack, os.path.join(workdir, "stack.vrt"), grid, resampling), stack.quality
 
 
 def _read_reference(reference, source):
@@ -385,7 +382,7 @@ def check_model_input(model: PathLike, input: PathLike, bands: BandSpec = None, 
     from .modelfile import read_model_info
 
     info = read_model_info(model)
-    with _opened_input(input, "finest", "nearest") as (raster, _):
+    with _opened_input(input, DEFAULT_GRID, DEFAULT_RESAMPLING) as (raster, _):
         _open_for_model(raster, bands, info["n_features_in"], info["fit_info"], zero_is_nodata,
                         info.get("wavelengths"))
 

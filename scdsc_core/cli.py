@@ -87,7 +87,8 @@ class ProgressBar:
 
 def _grid(text: str):
     """--grid: "finest", "coarsest" or a positive pixel size."""
-    if text in ("finest", "coarsest"):
+    from .products import GRIDS
+    if text in GRIDS:
         return text
     try:
         size = float(text)
@@ -98,6 +99,24 @@ def _grid(text: str):
     return size
 
 
+def _add_grid_options(parser: argparse.ArgumentParser) -> None:
+    """--grid and --resampling: how a product's bands on several grids are put on one (scdsc_core.products)."""
+    from .products import DEFAULT_GRID, DEFAULT_RESAMPLING, RESAMPLINGS
+    parser.add_argument("--grid", type=_grid, default=DEFAULT_GRID, metavar="finest|coarsest|SIZE",
+                        help="grid of a product whose bands come at several pixel sizes: the finest, the coarsest, "
+                             "or a pixel size in the CRS's units (default: %(default)s)")
+    parser.add_argument("--resampling", choices=list(RESAMPLINGS), default=DEFAULT_RESAMPLING,
+                        help="how bands on another grid are resampled onto it (default: %(default)s, which keeps "
+                             "measured values)")
+
+
+def _add_dask_options(parser: argparse.ArgumentParser) -> None:
+    """--workers or --scheduler: where the tasks of fit-many and apply-many run (see _on_dask)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N", help="start a local Dask cluster of N worker processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler (tcp://host:8786)")
+
+
 def _add_common_outputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mask", metavar="PATH",
                         help="polygon vector (any OGR source; reprojected and rasterized onto the raster grid) or "
@@ -106,12 +125,7 @@ def _add_common_outputs(parser: argparse.ArgumentParser) -> None:
                         help="read the --mask raster as a quality band: 'drop=3,8-10' or 'keep=4,5' (class values), "
                              "'bits=0-4' (drop pixels with any of these bits set), 'band=N' (default 1); combine "
                              "with '|', e.g. 'band=2|bits=0,3,4'")
-    parser.add_argument("--grid", type=_grid, default="finest", metavar="finest|coarsest|SIZE",
-                        help="grid of a product whose bands come at several pixel sizes: the finest, the coarsest, "
-                             "or a pixel size in the CRS's units (default: %(default)s)")
-    parser.add_argument("--resampling", choices=["nearest", "bilinear", "cubic", "average"], default="nearest",
-                        help="how bands on another grid are resampled onto it (default: %(default)s, which keeps "
-                             "measured values)")
+    _add_grid_options(parser)
     parser.add_argument("--bands", metavar="LIST",
                         help="1-based band subset such as '1-50,60' (default: every band not flagged bbl=0)")
     parser.add_argument("--reference", metavar="PATH",
@@ -207,9 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed of the sample and the fit (default: %(default)s)")
     p.add_argument("--sample-window", type=int, default=64, metavar="N",
                    help="side of the sample windows in pixels (default: %(default)s)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, metavar="N", help="start a local Dask cluster of N worker processes")
-    where.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler (tcp://host:8786)")
+    _add_dask_options(p)
     _add_tuning_group(p)
 
     p = sub.add_parser("apply-many", help="label many rasters with a saved model, window by window (Dask)",
@@ -221,9 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help="input rasters, folders (their .tif files) or glob patterns")
     p.add_argument("--confidence", action="store_true", help="also write <stem>_confidence.vrt")
     p.add_argument("--window-rows", type=int, metavar="N", help="rows per task (default 256)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, metavar="N", help="start a local Dask cluster of N worker processes")
-    where.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler (tcp://host:8786)")
+    _add_dask_options(p)
 
     p = sub.add_parser("stack", help="write a multi-file product as one VRT (no pixels copied)",
                        description="Stack a Landsat Collection 2 Level-2 product (its *_MTL.txt or folder), an "
@@ -232,10 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "--mask. cluster, fit and apply also take a product directly.")
     p.add_argument("product", help="product metadata file or folder")
     p.add_argument("output", help="the VRT to write (.vrt)")
-    p.add_argument("--grid", type=_grid, default="finest", metavar="finest|coarsest|SIZE",
-                   help="grid of bands at several pixel sizes (default: %(default)s)")
-    p.add_argument("--resampling", choices=["nearest", "bilinear", "cubic", "average"], default="nearest",
-                   help="resampling onto that grid (default: %(default)s)")
+    _add_grid_options(p)
 
     p = sub.add_parser("evaluate", help="compare a label raster with a reference map",
                        description="Print OA (Hungarian matching), NMI, Cohen's kappa and per-class accuracy.")
@@ -298,7 +305,7 @@ def _run_command(args: argparse.Namespace, bar: Optional[ProgressBar], written: 
         return EXIT_OK
     if args.command == "stack":
         vrt, quality = api.stack_product(args.product, args.output, grid=args.grid, resampling=args.resampling)
-        written.append(True)
+        _written(bar, written)
         print(f"stack       {os.path.abspath(vrt)}")
         if quality:
             print(f"mask        {quality}")
@@ -379,11 +386,9 @@ def _fit_many(args: argparse.Namespace, progress):
     """``fit-many``: see :func:`_on_dask`."""
     from .distributed import fit_many
 
-    params = _tuning_params(args)
-    sample = params.pop("sample_size", None) or 40_000
-    return _on_dask(args, lambda client: fit_many(args.inputs, args.model, args.clusters, sample_size=sample,
-                                                  window=args.sample_window, mode=args.mode, seed=args.seed,
-                                                  params=params, client=client, progress=progress))
+    return _on_dask(args, lambda client: fit_many(args.inputs, args.model, args.clusters, window=args.sample_window,
+                                                  mode=args.mode, seed=args.seed, params=_tuning_params(args),
+                                                  client=client, progress=progress))
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -37,6 +37,8 @@ DEFAULT_WINDOW_ROWS = 256
 SAMPLE_TILE = 64
 #: Windows with less than this share of valid pixels are left out of the sample (sea, nodata borders).
 MIN_VALID_SHARE = 0.5
+#: Pixels of a campaign sample when ``params`` sets no ``sample_size``: fast mode's own training sample.
+CAMPAIGN_SAMPLE = 40_000
 
 
 @dataclass
@@ -81,15 +83,11 @@ def _model_bands(info: Dict[str, Any], path: str) -> Tuple[List[int], int]:
     """The bands of ``path`` the model applies to (as ``apply`` chooses them) and its number of rows, read from
     the header only."""
     from .modelfile import check_wavelengths, recorded_bands
-    from .raster import _open_gdal_raster, band_wavelengths, flagged_bands, parse_bands
+    from .raster import _open_gdal_raster, band_wavelengths, default_bands, parse_bands
 
     dataset = _open_gdal_raster(path)
     count = dataset.RasterCount
-    bands = recorded_bands(info.get("fit_info") or {}, count)
-    if bands is None:
-        bad = set(flagged_bands(dataset))
-        bands = [i for i in range(1, count + 1) if i not in bad]
-    bands = parse_bands(bands, count)
+    bands = parse_bands(recorded_bands(info.get("fit_info") or {}, count) or default_bands(dataset), count)
     if len(bands) != info["n_features_in"]:
         raise ScdscError(f"the model was trained on {info['n_features_in']} bands but {path} gives {len(bands)} "
                          "selected bands: choose the same bands as in training")
@@ -124,6 +122,30 @@ def _cached_model(path: str, mtime_ns: int):
     estimator = load_model(path)
     estimator.device = "cpu"
     return estimator
+
+
+def _run_tasks(function, arg_lists: Sequence[tuple], client, progress, what: str):
+    """Yield ``(index, result)`` of ``function(*args)`` for every entry of ``arg_lists``, in the order they finish:
+    on ``client`` (cancelled there if this generator stops early or fails), or one after the other here.
+    ``progress`` counts the finished tasks and is checked for a cancel before each one is taken."""
+    total = len(arg_lists)
+    if client is None:
+        for index, args in enumerate(arg_lists):
+            progress.check()
+            yield index, function(*args)
+            progress((index + 1) / total, f"{what} {index + 1}/{total}")
+        return
+    from distributed import as_completed
+
+    futures = {client.submit(function, *args, pure=False): i for i, args in enumerate(arg_lists)}
+    try:
+        for done, future in enumerate(as_completed(futures), start=1):
+            progress.check()
+            yield futures[future], future.result()
+            progress(done / total, f"{what} {done}/{total}")
+    except BaseException:
+        client.cancel(list(futures))
+        raise
 
 
 def label_window(model: str, path: str, bands: Sequence[int], height: int, row0: int, row1: int, tile: str,
@@ -208,27 +230,9 @@ def apply_many(model, inputs, out_dir, *, confidence: bool = False, client=None,
             conf_tile = os.path.join(folder, f"{stem}_r{row0:06d}_confidence.tif") if confidence else None
             jobs.append((result, (model, path, bands, height, row0, row1, tile, conf_tile, zero_is_nodata)))
         results.append(result)
-    done = 0
     try:
-        if client is None:
-            for result, args in jobs:
-                p.check()
-                _collect(result, label_window(*args))
-                done += 1
-                p(done / len(jobs), f"Labelled window {done}/{len(jobs)}")
-        else:
-            from distributed import as_completed
-
-            futures = {client.submit(label_window, *args, pure=False): result for result, args in jobs}
-            try:
-                for future in as_completed(futures):
-                    p.check()
-                    _collect(futures[future], future.result())
-                    done += 1
-                    p(done / len(jobs), f"Labelled window {done}/{len(jobs)}")
-            except BaseException:
-                client.cancel(list(futures))
-                raise
+        for index, out in _run_tasks(label_window, [args for _, args in jobs], client, p, "Labelled window"):
+            _collect(jobs[index][0], out)
     except BaseException:
         _remove_tiles(jobs)
         raise
@@ -244,15 +248,25 @@ def apply_many(model, inputs, out_dir, *, confidence: bool = False, client=None,
 def read_sample_window(path: str, bands: Sequence[int], row0: int, col0: int, size: int,
                        zero_is_nodata: bool = False) -> np.ndarray:
     """One task of :func:`fit_many`: the float32 ``(size, size, B)`` values of a window of ``path`` (NaN where
-    the pixel is not valid), read by the worker itself."""
+    the pixel is not valid), read by the worker itself: only the window (an in-memory VRT of it, which keeps the
+    bands' nodata), not the whole rows of a wide raster."""
+    import uuid
+
+    from osgeo import gdal
+
     from .raster import RasterSource
 
-    source = RasterSource(path, list(bands), zero_is_nodata=zero_is_nodata, rows=(row0, row0 + size))
-    out = np.full((size, size, source.n_bands), np.nan, dtype=np.float32)
-    valid = source.valid_mask()[:, col0:col0 + size]
-    for r0, r1, block in source.iter_blocks():
-        window = block[:, col0:col0 + size]
-        out[r0:r1][valid[r0:r1]] = window[valid[r0:r1]]
+    window = f"/vsimem/scdsc-window-{uuid.uuid4().hex}.vrt"
+    gdal.Translate(window, path, format="VRT", srcWin=[col0, row0, size, size], bandList=list(bands))
+    try:
+        # Read as a window (rows=...): a window may hold no valid pixel, which a whole raster may not.
+        source = RasterSource(window, list(range(1, len(bands) + 1)), zero_is_nodata=zero_is_nodata, rows=(0, size))
+        out = np.full((size, size, source.n_bands), np.nan, dtype=np.float32)
+        valid = source.valid_mask()
+        for r0, r1, block in source.iter_blocks():
+            out[r0:r1][valid[r0:r1]] = block[valid[r0:r1]]
+    finally:
+        gdal.Unlink(window)
     return out
 
 
@@ -276,11 +290,12 @@ def _sample_windows(headers: List[Tuple[str, int, int]], n_windows: int, size: i
     return picks
 
 
-def fit_many(inputs, model_out, n_clusters: int, *, sample_size: int = 40_000, window: int = SAMPLE_TILE,
+def fit_many(inputs, model_out, n_clusters: int, *, sample_size: Optional[int] = None, window: int = SAMPLE_TILE,
              mode: str = "fast", seed: int = 0, params: Optional[Dict[str, Any]] = None, client=None,
              zero_is_nodata: bool = False, progress=None, cancelled=None):
     """Fit one SCDSC model on a sample drawn across many rasters and save it (``model_out``); returns the estimator.
 
+    ``sample_size`` (default: ``params["sample_size"]``, else :data:`CAMPAIGN_SAMPLE`) is the sample's pixels.
     Every input must give the first one's bands (count and, where known, wavelengths). About
     ``2 * sample_size / window**2`` windows are drawn (twice what is needed, as some hold little valid data),
     read on the workers (``client``; here without one), those with at least half their pixels valid are put
@@ -289,77 +304,60 @@ def fit_many(inputs, model_out, n_clusters: int, *, sample_size: int = 40_000, w
     from .model import SCDSC
     from .modelfile import check_wavelengths, save_model
     from .outputs import check_output_path
-    from .raster import _open_gdal_raster, band_wavelengths, flagged_bands
+    from .raster import _open_gdal_raster, band_wavelengths, default_bands
     from .source import ArraySource
 
     p = as_progress(progress, cancelled)
+    settings = dict(params or {})
+    from_params = settings.pop("sample_size", None)  # the fit itself trains on every pixel of the sample image
+    sample_size = sample_size or from_params or CAMPAIGN_SAMPLE
     paths = [os.path.abspath(path) for path in expand_inputs(inputs)]
     model_out = os.fspath(model_out)
     check_output_path(model_out, inputs=paths, extensions=(".npz",), what="model")
     size = int(window)
     if size < 17:
         raise ScdscError(f"window must be at least 17 pixels (the FINCH patch), got {size}")
-    headers, selections, wavelengths = [], [], None
-    for index, path in enumerate(paths):
+    headers, selections = [], []
+    for path in paths:
         dataset = _open_gdal_raster(path)
-        bad = set(flagged_bands(dataset))
-        bands = [b for b in range(1, dataset.RasterCount + 1) if b not in bad]
         if min(dataset.RasterYSize, dataset.RasterXSize) < size:
             raise ScdscError(f"{path} ({dataset.RasterYSize} x {dataset.RasterXSize} pixels) is smaller than the "
                              f"{size} x {size} sample window")
-        nm = band_wavelengths(dataset, bands)
-        if index == 0:
-            first_bands, wavelengths, band_names = bands, nm, [dataset.GetRasterBand(b).GetDescription() or
-                                                               f"band {b}" for b in bands]
-        elif len(bands) != len(first_bands):
-            raise ScdscError(f"{path} gives {len(bands)} bands but {paths[0]} gives {len(first_bands)}: one model "
-                             "needs the same bands in every raster")
+        bands = default_bands(dataset)
+        if not selections:  # the first raster sets the bands (and wavelengths) of the campaign
+            first_count, wavelengths = dataset.RasterCount, band_wavelengths(dataset, bands)
+            band_names = [dataset.GetRasterBand(b).GetDescription() or f"band {b}" for b in bands]
+        elif len(bands) != len(selections[0]):
+            raise ScdscError(f"{path} gives {len(bands)} bands but {paths[0]} gives {len(selections[0])}: one "
+                             "model needs the same bands in every raster")
         else:
-            check_wavelengths(wavelengths, nm, path)
+            check_wavelengths(wavelengths, band_wavelengths(dataset, bands), path)
         headers.append((path, dataset.RasterYSize, dataset.RasterXSize))
         selections.append(bands)
-        if index == 0:
-            first_count = dataset.RasterCount
     rng = np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(1)[0])
     n_windows = max(len(paths), int(np.ceil(2 * sample_size / size ** 2)))
     picks = _sample_windows(headers, n_windows, size, rng)
     by_path = dict(zip(paths, selections))
     jobs = [(path, by_path[path], row0, col0, size, zero_is_nodata) for path, row0, col0 in picks]
     windows_read: List[Optional[np.ndarray]] = [None] * len(jobs)
-    reading = p.slice(0.0, 0.2)
-    if client is None:
-        for i, args in enumerate(jobs):
-            reading.check()
-            windows_read[i] = read_sample_window(*args)
-            reading((i + 1) / len(jobs), f"Read sample window {i + 1}/{len(jobs)}")
-    else:
-        from distributed import as_completed
-        futures = {client.submit(read_sample_window, *args, pure=False): i for i, args in enumerate(jobs)}
-        try:
-            for done, future in enumerate(as_completed(futures), start=1):
-                reading.check()
-                windows_read[futures[future]] = future.result()
-                reading(done / len(jobs), f"Read sample window {done}/{len(jobs)}")
-        except BaseException:
-            client.cancel(list(futures))
-            raise
+    for index, values in _run_tasks(read_sample_window, jobs, client, p.slice(0.0, 0.2), "Read sample window"):
+        windows_read[index] = values
     kept = [w for w in windows_read if np.isfinite(w[..., 0]).mean() >= MIN_VALID_SHARE]
-    kept = kept[:max(1, int(np.ceil(sample_size / size ** 2)))] if kept else []
+    kept = kept[:max(1, int(np.ceil(sample_size / size ** 2)))]
     if not kept:
         raise ScdscError(f"no sample window of {size} x {size} pixels is at least half valid in the inputs")
     columns = int(np.ceil(np.sqrt(len(kept))))
     rows = int(np.ceil(len(kept) / columns))
-    image = np.full((rows * size, columns * size, len(first_bands)), np.nan, dtype=np.float32)
+    image = np.full((rows * size, columns * size, len(selections[0])), np.nan, dtype=np.float32)
     for index, values in enumerate(kept):
         r, c = divmod(index, columns)
         image[r * size:(r + 1) * size, c * size:(c + 1) * size] = values
-    settings = {k: v for k, v in dict(params or {}).items() if k != "sample_size"}
     # Every pixel of the sample image is trained on: the sample was drawn here, across the rasters.
     estimator = SCDSC(int(n_clusters), mode=mode, random_state=int(seed), **dict(settings, sample_size=0))
     estimator.fit(ArraySource(image, band_names=band_names), progress=p.slice(0.2, 0.97))
     estimator.wavelengths_ = wavelengths
     # apply and apply_many choose a raster's bands as the first input's were chosen (modelfile.recorded_bands).
-    estimator.fit_info_.update(band_indices=list(first_bands), source_band_count=int(first_count), campaign={
+    estimator.fit_info_.update(band_indices=list(selections[0]), source_band_count=int(first_count), campaign={
         "inputs": paths, "windows": len(kept), "window": size,
         "sample_pixels": int(np.isfinite(image[..., 0]).sum())})
     save_model(estimator, model_out)

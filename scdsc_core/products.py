@@ -31,9 +31,11 @@ log = logging.getLogger("scdsc_core.products")
 #: How a stack's bands are put on one grid: the finest or the coarsest pixel among them, or a pixel size (a number,
 #: in the rasters' CRS units).
 GRIDS = ("finest", "coarsest")
+DEFAULT_GRID = "finest"
 #: GDAL resampling names accepted for a stack whose bands are on different grids. The default, nearest, keeps
 #: every value a measured one (a 20 m band repeated on the 10 m grid); bilinear or average smooth.
 RESAMPLINGS = ("nearest", "bilinear", "cubic", "average")
+DEFAULT_RESAMPLING = "nearest"
 
 # Landsat Collection 2 surface reflectance bands: band number -> (name, approximate centre in nm) per sensor
 # family (USGS band designations). Thermal bands (ST_B10, ST_B6) are surface temperature, not reflectance, and are
@@ -128,7 +130,8 @@ def read_product(path: Union[str, os.PathLike]) -> Stack:
         return _enmap(path if os.path.isfile(path) else _one(path, r"-METADATA\.XML$"))
     if kind == "folder":
         return _folder(path)
-    raise ScdscError(f"{path} is neither a product folder nor a product metadata file")
+    raise ScdscError(f"{path} is neither a product folder nor a product metadata file (a Landsat *_MTL.txt, an "
+                     "EnMAP *-METADATA.XML, or a folder of single-band rasters)")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -263,8 +266,8 @@ def _pixel_size(path: str) -> float:
     return abs(geotransform[1])
 
 
-def write_vrt(stack: Stack, vrt_path: str, grid: Union[str, float] = "finest",
-              resampling: str = "nearest") -> str:
+def write_vrt(stack: Stack, vrt_path: str, grid: Union[str, float] = DEFAULT_GRID,
+              resampling: str = DEFAULT_RESAMPLING) -> str:
     """Write ``stack`` as a VRT at ``vrt_path``: one band per stack band on one grid, with names, wavelengths
     (nm, ``wavelength_units``), FWHM, scale, offset and ``bbl`` in the band metadata. The pixels stay where they
     are; the VRT is a few kilobytes."""
@@ -314,21 +317,3 @@ def write_vrt(stack: Stack, vrt_path: str, grid: Union[str, float] = "finest",
     dataset.FlushCache()
     dataset = None
     return vrt_path
-
-
-def stack_input(path: Union[str, os.PathLike], workdir: str, grid: Union[str, float] = "finest",
-                resampling: str = "nearest") -> Tuple[str, Optional[str], Optional[Stack]]:
-    """``(raster path, quality mask or None, stack or None)`` for an input: a product becomes a VRT in
-    ``workdir``; anything else (a raster file, a GDAL subdataset name) is returned as it is."""
-    path = os.fspath(path)
-    if product_kind(path) is None:
-        return path, None, None
-    stack = read_product(path)
-    vrt = write_vrt(stack, os.path.join(workdir, "stack.vrt"), grid, resampling)
-    return vrt, stack.quality, stack
-
-
-def describe(stack: Stack) -> List[str]:
-    """Lines saying what was stacked: the product, its band count and its notes."""
-    return [f"{stack.kind} product {stack.source}: {len(stack.bands)} bands"] + list(stack.notes)
-

@@ -140,6 +140,12 @@ def flagged_bands(dataset) -> List[int]:
             if (dataset.GetRasterBand(index).GetMetadataItem("bbl") or "").strip() in ("0", "0.0")]
 
 
+def default_bands(dataset) -> List[int]:
+    """The default band selection of a GDAL dataset: every band not flagged ``bbl=0``."""
+    bad = set(flagged_bands(dataset))
+    return [index for index in range(1, dataset.RasterCount + 1) if index not in bad]
+
+
 def _open_gdal_raster(path: str, what: str = "input raster"):
     """Open ``path`` read-only as a GDAL raster, or raise ScdscError naming the file."""
     # GDAL also opens virtual paths (/vsizip/...) and driver-prefixed names (NETCDF:"f.nc":var).
@@ -261,7 +267,7 @@ class RasterSource:
             indices = parse_bands(bands, count)
         else:
             self.dropped_bands = flagged_bands(dataset)
-            indices = [index for index in range(1, count + 1) if index not in self.dropped_bands]
+            indices = default_bands(dataset)
             if self.dropped_bands:
                 log.info("%s: %d of %d bands are flagged bad (bbl=0) and are not used: %s", self.path,
                          len(self.dropped_bands), count, _band_list_text(self.dropped_bands))

@@ -56,13 +56,12 @@ class FitManyAlgorithm(TrainingAlgorithm):
 
         params = self._training_params(parameters, context)
         params["device"] = self._enum_value(parameters, "DEVICE", context, DEVICES)
-        sample = params.pop("sample_size", None) or 40_000
         client = self._dask_client(parameters, context)
         model = self.parameterAsFileOutput(parameters, "OUTPUT_MODEL", context)
         try:
             estimator = self._run_core(
                 fit_many, feedback, self._inputs, model, self.parameterAsInt(parameters, "N_CLUSTERS", context),
-                sample_size=sample, window=self.parameterAsInt(parameters, "SAMPLE_WINDOW", context),
+                window=self.parameterAsInt(parameters, "SAMPLE_WINDOW", context),
                 mode=self._enum_value(parameters, "MODE", context, MODES),
                 seed=self.parameterAsInt(parameters, "SEED", context), params=params, client=client)
         finally:

@@ -8,10 +8,6 @@ from qgis.core import (QgsProcessingException, QgsProcessingOutputRasterLayer, Q
 
 from .base import DOUBLE, FOLDER, ScdscAlgorithm
 
-#: GRID options in their stored order, and RESAMPLING's (the core's names).
-GRIDS = ("finest", "coarsest", "size")
-RESAMPLINGS = ("nearest", "bilinear", "cubic", "average")
-
 
 class StackAlgorithm(ScdscAlgorithm):
     """Stack a product's bands into a VRT (``scdsc_core.api.stack_product``), with its quality band and rule."""
@@ -65,12 +61,13 @@ class StackAlgorithm(ScdscAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API name)
         """Call ``scdsc_core.api.stack_product`` and return the VRT and the quality mask."""
         api = self._core_api(feedback)
+        from scdsc_core.products import GRIDS, RESAMPLINGS  # the enums' options follow their order
         product = self.parameterAsFile(parameters, "PRODUCT", context)
         folder = self.parameterAsFile(parameters, "FOLDER", context)
         if bool(product) == bool(folder):
             raise QgsProcessingException(self.tr("Give either PRODUCT (a metadata file) or FOLDER, not {what}")
                                          .format(what=self.tr("both") if product else self.tr("neither")))
-        grid = GRIDS[self.parameterAsEnum(parameters, "GRID", context)]
+        grid = (GRIDS + ("size",))[self.parameterAsEnum(parameters, "GRID", context)]
         if grid == "size":
             if not self._is_set(parameters, "PIXEL_SIZE"):
                 raise QgsProcessingException(self.tr("GRID = pixel size needs PIXEL_SIZE"))
